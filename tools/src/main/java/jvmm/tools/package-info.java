@@ -1,0 +1,2 @@
+/** Benchmarks and developer tools. */
+package jvmm.tools;
