@@ -41,6 +41,15 @@ public final class SegmentGuestMemory implements GuestMemory {
     }
 
     private final Region[] regions;
+    /*
+     * Fast path: almost every VM has one RAM region (tests always do). Lookups on it are a single
+     * unsigned compare against these final fields, with no array walk and no allocation, because
+     * the ring core does several of them per descriptor.
+     */
+    private final MemorySegment firstSegment;
+    private final long firstBase;
+    private final long firstSize;
+    private final boolean single;
 
     public SegmentGuestMemory(List<Region> regions) {
         if (regions.isEmpty()) {
@@ -55,6 +64,10 @@ public final class SegmentGuestMemory implements GuestMemory {
             }
         }
         this.regions = sorted.toArray(Region[]::new);
+        this.firstSegment = this.regions[0].segment();
+        this.firstBase = this.regions[0].base().value();
+        this.firstSize = this.regions[0].size();
+        this.single = this.regions.length == 1;
     }
 
     /** A single region of {@code size} bytes at guest address 0, allocated (zeroed) in {@code arena}. */
@@ -77,103 +90,119 @@ public final class SegmentGuestMemory implements GuestMemory {
 
     @Override
     public boolean contains(GuestAddress addr, long length) {
-        return findRegion(addr, length) != null;
+        if (length < 0) {
+            return false;
+        }
+        if (single) {
+            return fitsIn(addr.value() - firstBase, length, firstSize);
+        }
+        return regionIndex(addr.value(), length) >= 0;
     }
 
-    private Region findRegion(GuestAddress addr, long length) {
-        if (length < 0) {
-            return null;
-        }
-        long a = addr.value();
-        for (Region r : regions) {
-            long off = a - r.base().value();
-            // Unsigned: off below the base wraps to a huge value and fails the bound.
-            if (Long.compareUnsigned(off, r.size()) < 0 || (length == 0 && off == r.size())) {
-                return Long.compareUnsigned(length, r.size() - off) <= 0 ? r : null;
+    /**
+     * Whether {@code [off, off + length)} fits in {@code [0, size)}, all unsigned: an address below
+     * the region's base wraps {@code off} to a huge value and fails. An empty range may sit at the
+     * very end of a region.
+     */
+    private static boolean fitsIn(long off, long length, long size) {
+        return Long.compareUnsigned(off, size) <= 0 && Long.compareUnsigned(length, size - off) <= 0;
+    }
+
+    /** The index of the region holding {@code [a, a + length)}, or -1. */
+    private int regionIndex(long a, long length) {
+        for (int i = 0; i < regions.length; i++) {
+            Region r = regions[i];
+            if (fitsIn(a - r.base().value(), length, r.size())) {
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
-    private long offsetIn(GuestAddress addr, long length, MemorySegment[] out) {
-        Region r = findRegion(addr, length);
-        if (r == null) {
+    /** The segment holding {@code [addr, addr + length)}; pair with {@link #offsetOf}. */
+    private MemorySegment segmentOf(GuestAddress addr, long length) {
+        if (single && length >= 0 && fitsIn(addr.value() - firstBase, length, firstSize)) {
+            return firstSegment;
+        }
+        int i = length < 0 ? -1 : regionIndex(addr.value(), length);
+        if (i < 0) {
             throw new GuestMemoryException("guest range [%s, +0x%x) is not in guest RAM".formatted(addr, length));
         }
-        out[0] = r.segment();
-        return addr.value() - r.base().value();
+        return regions[i].segment();
+    }
+
+    /**
+     * The offset of {@code addr} inside the segment that {@link #segmentOf} just returned for the
+     * same range (so the range is known to be valid). Several regions repeat the search rather
+     * than return a pair, which would allocate.
+     */
+    private long offsetOf(GuestAddress addr, long length) {
+        if (single) {
+            return addr.value() - firstBase;
+        }
+        return addr.value() - regions[regionIndex(addr.value(), length)].base().value();
     }
 
     @Override
     public byte readU8(GuestAddress addr) {
-        var s = new MemorySegment[1];
-        long off = offsetIn(addr, 1, s);
-        return s[0].get(U8, off);
+        MemorySegment s = segmentOf(addr, 1);
+        return s.get(U8, offsetOf(addr, 1));
     }
 
     @Override
     public short readU16(GuestAddress addr) {
-        var s = new MemorySegment[1];
-        long off = offsetIn(addr, 2, s);
-        return s[0].get(U16, off);
+        MemorySegment s = segmentOf(addr, 2);
+        return s.get(U16, offsetOf(addr, 2));
     }
 
     @Override
     public int readU32(GuestAddress addr) {
-        var s = new MemorySegment[1];
-        long off = offsetIn(addr, 4, s);
-        return s[0].get(U32, off);
+        MemorySegment s = segmentOf(addr, 4);
+        return s.get(U32, offsetOf(addr, 4));
     }
 
     @Override
     public long readU64(GuestAddress addr) {
-        var s = new MemorySegment[1];
-        long off = offsetIn(addr, 8, s);
-        return s[0].get(U64, off);
+        MemorySegment s = segmentOf(addr, 8);
+        return s.get(U64, offsetOf(addr, 8));
     }
 
     @Override
     public void writeU8(GuestAddress addr, byte value) {
-        var s = new MemorySegment[1];
-        long off = offsetIn(addr, 1, s);
-        s[0].set(U8, off, value);
+        MemorySegment s = segmentOf(addr, 1);
+        s.set(U8, offsetOf(addr, 1), value);
     }
 
     @Override
     public void writeU16(GuestAddress addr, short value) {
-        var s = new MemorySegment[1];
-        long off = offsetIn(addr, 2, s);
-        s[0].set(U16, off, value);
+        MemorySegment s = segmentOf(addr, 2);
+        s.set(U16, offsetOf(addr, 2), value);
     }
 
     @Override
     public void writeU32(GuestAddress addr, int value) {
-        var s = new MemorySegment[1];
-        long off = offsetIn(addr, 4, s);
-        s[0].set(U32, off, value);
+        MemorySegment s = segmentOf(addr, 4);
+        s.set(U32, offsetOf(addr, 4), value);
     }
 
     @Override
     public void writeU64(GuestAddress addr, long value) {
-        var s = new MemorySegment[1];
-        long off = offsetIn(addr, 8, s);
-        s[0].set(U64, off, value);
+        MemorySegment s = segmentOf(addr, 8);
+        s.set(U64, offsetOf(addr, 8), value);
     }
 
     @Override
     public short loadAcquireU16(GuestAddress addr) {
         requireAligned(addr, 2);
-        var s = new MemorySegment[1];
-        long off = offsetIn(addr, 2, s);
-        return (short) U16_ALIGNED.getAcquire(s[0], off);
+        MemorySegment s = segmentOf(addr, 2);
+        return (short) U16_ALIGNED.getAcquire(s, offsetOf(addr, 2));
     }
 
     @Override
     public void storeReleaseU16(GuestAddress addr, short value) {
         requireAligned(addr, 2);
-        var s = new MemorySegment[1];
-        long off = offsetIn(addr, 2, s);
-        U16_ALIGNED.setRelease(s[0], off, value);
+        MemorySegment s = segmentOf(addr, 2);
+        U16_ALIGNED.setRelease(s, offsetOf(addr, 2), value);
     }
 
     private static void requireAligned(GuestAddress addr, int alignment) {
@@ -199,8 +228,7 @@ public final class SegmentGuestMemory implements GuestMemory {
 
     @Override
     public MemorySegment slice(GuestAddress addr, long len) {
-        var s = new MemorySegment[1];
-        long off = offsetIn(addr, len, s);
-        return s[0].asSlice(off, len);
+        MemorySegment s = segmentOf(addr, len);
+        return s.asSlice(offsetOf(addr, len), len);
     }
 }
