@@ -1,0 +1,275 @@
+package jvmm.kvm.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * File descriptor I/O of libc: open/close, plain, positional and vectored reads and writes,
+ * fdatasync, fallocate, ftruncate and the size of a file.
+ *
+ * <p>Buffers are {@link MemorySegment}s that must be native (guest RAM, an arena allocation):
+ * the kernel copies straight between the file and that memory, with no Java heap copy. The
+ * vectored calls take one segment per iovec entry, which is how a virtio descriptor chain
+ * becomes a single preadv/pwritev. Results are raw: a short read or write is returned as is and
+ * the caller decides whether to continue.
+ */
+public final class Libc {
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    public static final int O_NOCTTY = 0400;
+    public static final int O_TRUNC = 01000;
+    public static final int O_APPEND = 02000;
+    public static final int O_NONBLOCK = 04000;
+    public static final int O_DIRECT = 040000;
+    public static final int O_CLOEXEC = 02000000;
+
+    public static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    public static final int FALLOC_FL_ZERO_RANGE = 0x10;
+
+    /** Most iovec entries one call may take (IOV_MAX on Linux). */
+    public static final int IOV_MAX = 1024;
+
+    private static final int SEEK_END = 2;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFBLK = 0060000;
+    private static final long IOVEC_BYTES = LibcLayouts.IOVEC.byteSize();
+    private static final long ST_MODE = LibcLayouts.STAT.byteOffset(groupElement("st_mode"));
+    private static final long ST_SIZE = LibcLayouts.STAT.byteOffset(groupElement("st_size"));
+
+    private static final MethodHandle OPEN = Native.linkWithErrno("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = Native.linkWithErrno("close",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = Native.linkWithErrno("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = Native.linkWithErrno("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle PREAD = Native.linkWithErrno("pread",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PWRITE = Native.linkWithErrno("pwrite",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle READV = Native.linkWithErrno("readv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle WRITEV = Native.linkWithErrno("writev",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle PREADV = Native.linkWithErrno("preadv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle PWRITEV = Native.linkWithErrno("pwritev",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FDATASYNC = Native.linkWithErrno("fdatasync",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle FALLOCATE = Native.linkWithErrno("fallocate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle FTRUNCATE = Native.linkWithErrno("ftruncate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FSTAT = Native.linkWithErrno("fstat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle LSEEK = Native.linkWithErrno("lseek",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+
+    private Libc() {
+    }
+
+    /** open(2); {@code mode} matters only with O_CREAT. Returns an owned {@link Fd}. */
+    public static Fd open(String path, int flags, int mode) throws ErrnoException {
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cPath = arena.allocateFrom(path);
+            fd = (int) OPEN.invokeExact(Native.errnoState(), cPath, flags, mode);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        return Fd.adopt(Native.check(fd, "open " + path), path);
+    }
+
+    /** close(2) of a raw descriptor; prefer {@link Fd#close()}. */
+    static void close(int fd) throws ErrnoException {
+        int result;
+        try {
+            result = (int) CLOSE.invokeExact(Native.errnoState(), fd);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        Native.check(result, "close");
+    }
+
+    /** read(2) into all of {@code buffer}; returns the bytes read, 0 at end of file. */
+    public static long read(int fd, MemorySegment buffer) throws ErrnoException {
+        long result;
+        try {
+            result = (long) READ.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize());
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        return Native.check(result, "read");
+    }
+
+    /** write(2) of all of {@code buffer}; returns the bytes written. */
+    public static long write(int fd, MemorySegment buffer) throws ErrnoException {
+        long result;
+        try {
+            result = (long) WRITE.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize());
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        return Native.check(result, "write");
+    }
+
+    /** pread(2) at {@code offset}; the file position does not move. */
+    public static long pread(int fd, MemorySegment buffer, long offset) throws ErrnoException {
+        long result;
+        try {
+            result = (long) PREAD.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize(), offset);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        return Native.check(result, "pread");
+    }
+
+    /** pwrite(2) at {@code offset}; the file position does not move. */
+    public static long pwrite(int fd, MemorySegment buffer, long offset) throws ErrnoException {
+        long result;
+        try {
+            result = (long) PWRITE.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize(), offset);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        return Native.check(result, "pwrite");
+    }
+
+    /** readv(2): fills the buffers in order from the file position. */
+    public static long readv(int fd, MemorySegment... buffers) throws ErrnoException {
+        return vectored(READV, "readv", fd, buffers, -1);
+    }
+
+    /** writev(2): writes the buffers in order at the file position. */
+    public static long writev(int fd, MemorySegment... buffers) throws ErrnoException {
+        return vectored(WRITEV, "writev", fd, buffers, -1);
+    }
+
+    /** preadv(2): fills the buffers in order from {@code offset}. */
+    public static long preadv(int fd, long offset, MemorySegment... buffers) throws ErrnoException {
+        return vectored(PREADV, "preadv", fd, buffers, checkOffset(offset));
+    }
+
+    /** pwritev(2): writes the buffers in order at {@code offset}. */
+    public static long pwritev(int fd, long offset, MemorySegment... buffers) throws ErrnoException {
+        return vectored(PWRITEV, "pwritev", fd, buffers, checkOffset(offset));
+    }
+
+    /** fdatasync(2): the data (not every metadata change) reaches stable storage. */
+    public static void fdatasync(int fd) throws ErrnoException {
+        int result;
+        try {
+            result = (int) FDATASYNC.invokeExact(Native.errnoState(), fd);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        Native.check(result, "fdatasync");
+    }
+
+    /**
+     * fallocate(2) with FALLOC_FL_* {@code mode}: e.g. {@code PUNCH_HOLE | KEEP_SIZE} for a
+     * discard, {@code ZERO_RANGE} for write-zeroes. EOPNOTSUPP when the file system can't.
+     */
+    public static void fallocate(int fd, int mode, long offset, long length) throws ErrnoException {
+        int result;
+        try {
+            result = (int) FALLOCATE.invokeExact(Native.errnoState(), fd, mode, offset, length);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        Native.check(result, "fallocate");
+    }
+
+    /** ftruncate(2). */
+    public static void ftruncate(int fd, long length) throws ErrnoException {
+        int result;
+        try {
+            result = (int) FTRUNCATE.invokeExact(Native.errnoState(), fd, length);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        Native.check(result, "ftruncate");
+    }
+
+    /**
+     * Size in bytes of a regular file or a block device (st_size is 0 for block devices, so
+     * those are measured by seeking to their end).
+     */
+    public static long size(int fd) throws ErrnoException {
+        MemorySegment stat = Native.scratch();
+        int result;
+        try {
+            result = (int) FSTAT.invokeExact(Native.errnoState(), fd, stat);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        Native.check(result, "fstat");
+        int mode = stat.get(JAVA_INT, ST_MODE);
+        if ((mode & S_IFMT) != S_IFBLK) {
+            return stat.get(JAVA_LONG, ST_SIZE);
+        }
+        long end;
+        try {
+            end = (long) LSEEK.invokeExact(Native.errnoState(), fd, 0L, SEEK_END);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        return Native.check(end, "lseek SEEK_END");
+    }
+
+    private static long checkOffset(long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative file offset " + offset);
+        }
+        return offset;
+    }
+
+    /**
+     * Builds the iovec array (in the thread's scratch buffer when it fits, so the hot path of a
+     * block request allocates nothing) and makes the call; {@code offset} -1 means the
+     * non-positional variant.
+     */
+    private static long vectored(MethodHandle call, String name, int fd, MemorySegment[] buffers, long offset)
+            throws ErrnoException {
+        if (buffers.length == 0 || buffers.length > IOV_MAX) {
+            throw new IllegalArgumentException(name + " takes 1.." + IOV_MAX + " buffers, not " + buffers.length);
+        }
+        long bytes = buffers.length * IOVEC_BYTES;
+        long result;
+        try (Arena arena = bytes > Native.SCRATCH_BYTES ? Arena.ofConfined() : null) {
+            MemorySegment iov = arena == null ? Native.scratch() : arena.allocate(bytes, 8);
+            fillIovecs(iov, buffers);
+            result = offset < 0
+                    ? (long) call.invokeExact(Native.errnoState(), fd, iov, buffers.length)
+                    : (long) call.invokeExact(Native.errnoState(), fd, iov, buffers.length, offset);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        return Native.check(result, name);
+    }
+
+    private static void fillIovecs(MemorySegment iov, MemorySegment[] buffers) {
+        for (int i = 0; i < buffers.length; i++) {
+            MemorySegment buffer = buffers[i];
+            if (!buffer.isNative()) {
+                throw new IllegalArgumentException("iovec " + i + " is a heap segment; the kernel needs native memory");
+            }
+            iov.set(ADDRESS, i * IOVEC_BYTES, buffer);
+            iov.set(JAVA_LONG, i * IOVEC_BYTES + 8, buffer.byteSize());
+        }
+    }
+}

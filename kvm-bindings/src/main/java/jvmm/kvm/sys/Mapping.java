@@ -1,0 +1,126 @@
+package jvmm.kvm.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A memory mapping (mmap) as a sized {@link MemorySegment}, unmapped by {@link #close()}.
+ *
+ * <p>The segment belongs to a shared arena whose cleanup is munmap: closing the mapping first
+ * invalidates every view of the segment (any later access throws) and only then unmaps, so Java
+ * code can never touch an address the kernel may already reuse.
+ */
+public final class Mapping implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Mapping.class.getName());
+
+    public static final int PROT_NONE = 0;
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int PROT_EXEC = 4;
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_PRIVATE = 0x02;
+    public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MAP_NORESERVE = 0x4000;
+    public static final int MAP_POPULATE = 0x8000;
+    public static final int MADV_NORMAL = 0;
+    public static final int MADV_DONTNEED = 4;
+    public static final int MADV_REMOVE = 9;
+    public static final int MADV_DONTFORK = 10;
+    public static final int MADV_MERGEABLE = 12;
+    public static final int MADV_HUGEPAGE = 14;
+    public static final int MADV_NOHUGEPAGE = 15;
+    public static final int MADV_DONTDUMP = 16;
+
+    private static final MemorySegment MAP_FAILED = MemorySegment.ofAddress(-1L);
+    private static final MethodHandle MMAP = Native.linkWithErrno("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = Native.linkWithErrno("munmap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle MADVISE = Native.linkWithErrno("madvise",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+
+    private final Arena arena;
+    private final MemorySegment segment;
+
+    private Mapping(Arena arena, MemorySegment segment) {
+        this.arena = arena;
+        this.segment = segment;
+    }
+
+    /**
+     * Private anonymous read/write memory of {@code size} bytes, not charged against swap
+     * (MAP_NORESERVE): guest RAM, of which the guest touches only part.
+     */
+    public static Mapping anonymous(long size) throws ErrnoException {
+        return map(size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    }
+
+    /** A shared read/write mapping of {@code fd} (e.g. a vCPU's kvm_run area). */
+    public static Mapping shared(int fd, long size, long offset) throws ErrnoException {
+        return map(size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
+    }
+
+    /** mmap(2) with explicit protection and flags. */
+    public static Mapping map(long size, int prot, int flags, int fd, long offset) throws ErrnoException {
+        if (size <= 0) {
+            throw new IllegalArgumentException("mapping size must be positive, not " + size);
+        }
+        MemorySegment address;
+        try {
+            address = (MemorySegment) MMAP.invokeExact(Native.errnoState(), MemorySegment.NULL, size, prot, flags,
+                    fd, offset);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        if (address.equals(MAP_FAILED)) {
+            throw new ErrnoException("mmap " + size + " bytes", Native.lastErrno());
+        }
+        Arena arena = Arena.ofShared();
+        return new Mapping(arena, Native.sized(address, size, arena, mapped -> unmap(mapped, size)));
+    }
+
+    /** The mapped memory; invalid after {@link #close()}. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** madvise(2) on {@code [offset, offset + length)} of this mapping. */
+    public void advise(long offset, long length, int advice) throws ErrnoException {
+        MemorySegment range = segment.asSlice(offset, length);
+        int result;
+        try {
+            result = (int) MADVISE.invokeExact(Native.errnoState(), range, length, advice);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        Native.check(result, "madvise " + advice);
+    }
+
+    /** Invalidates the segment, then munmaps it. */
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+
+    /** munmap(2); a failure means our own bookkeeping is wrong, so it is logged loudly. */
+    private static void unmap(MemorySegment mapped, long size) {
+        int result;
+        try {
+            result = (int) MUNMAP.invokeExact(Native.errnoState(), mapped, size);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        if (result != 0) {
+            LOG.log(System.Logger.Level.ERROR, "munmap of {0} bytes failed: {1}", size,
+                    Errno.name(Native.lastErrno()));
+        }
+    }
+}

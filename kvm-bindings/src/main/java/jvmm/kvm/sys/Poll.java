@@ -1,0 +1,51 @@
+package jvmm.kvm.sys;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/** poll(2) on one descriptor: for waits that don't deserve an epoll set (a console, a test). */
+public final class Poll {
+    public static final short POLLIN = 0x001;
+    public static final short POLLOUT = 0x004;
+    public static final short POLLERR = 0x008;
+    public static final short POLLHUP = 0x010;
+    public static final short POLLNVAL = 0x020;
+
+    private static final long FD = LibcLayouts.POLLFD.byteOffset(groupElement("fd"));
+    private static final long EVENTS = LibcLayouts.POLLFD.byteOffset(groupElement("events"));
+    private static final long REVENTS = LibcLayouts.POLLFD.byteOffset(groupElement("revents"));
+    private static final MethodHandle POLL = Native.linkWithErrno("poll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+
+    private Poll() {
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} (-1: forever) for {@code events} on {@code fd}. Returns
+     * the ready POLL* bits, 0 on timeout or when a signal interrupted the wait.
+     */
+    public static short poll(int fd, short events, int timeoutMillis) throws ErrnoException {
+        MemorySegment pollfd = Native.scratch();
+        pollfd.set(JAVA_INT, FD, fd);
+        pollfd.set(JAVA_SHORT, EVENTS, events);
+        pollfd.set(JAVA_SHORT, REVENTS, (short) 0);
+        int result;
+        try {
+            result = (int) POLL.invokeExact(Native.errnoState(), pollfd, 1L, timeoutMillis);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        if (result == -1 && Native.lastErrno() == Errno.EINTR) {
+            return 0;
+        }
+        Native.check(result, "poll");
+        return result == 0 ? 0 : pollfd.get(JAVA_SHORT, REVENTS);
+    }
+}
