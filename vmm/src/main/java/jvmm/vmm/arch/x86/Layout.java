@@ -1,0 +1,158 @@
+package jvmm.vmm.arch.x86;
+
+import java.util.ArrayList;
+import java.util.List;
+import jvmm.virtio.memory.GuestAddress;
+
+/**
+ * The guest-physical map of an x86-64 VM, in one place: every address, port and IRQ that the boot
+ * code, the ACPI tables and the device wiring must agree on. Everything the guest sees at a fixed
+ * place is defined here and nowhere else, so that the E820 map, the ACPI tables and the buses can
+ * never disagree.
+ *
+ * <pre>
+ * 0x0000_0500  GDT                     0x0000_0520  IDT
+ * 0x0000_7000  zero page (boot_params) 0x0000_8ff0  boot stack top
+ * 0x0000_9000  PML4, then PDPT and 4 PDs (identity map of the first 4 GiB)
+ * 0x0002_0000  kernel command line (up to 64 KiB)
+ * 0x0009_fc00  EBDA start: reserved up to 1 MiB
+ * 0x000e_0000  RSDP, then the other ACPI tables up to 0x10_0000
+ * 0x0010_0000  high memory: kernel, initrd, free RAM up to the MMIO hole
+ * 0xd000_0000  32-bit MMIO hole: virtio-mmio windows (0x1000 each) ... IOAPIC, LAPIC, TSS
+ * 0x1_0000_0000 RAM above the hole continues here
+ * </pre>
+ */
+public final class Layout {
+
+    private Layout() {}
+
+    // ---- low memory: boot structures ----
+
+    /** The flat GDT that {@link Gdt} writes. */
+    public static final GuestAddress GDT_START = GuestAddress.of(0x500);
+    /** An empty IDT: the kernel installs its own before it enables interrupts. */
+    public static final GuestAddress IDT_START = GuestAddress.of(0x520);
+    /** struct boot_params ("zero page"): rsi points here at the 64-bit entry. */
+    public static final GuestAddress ZERO_PAGE_START = GuestAddress.of(0x7000);
+    /** The initial rsp/rbp: the kernel only needs a few bytes of stack before it sets up its own. */
+    public static final GuestAddress BOOT_STACK_POINTER = GuestAddress.of(0x8ff0);
+    /** The PML4 of the boot page tables; the PDPT and the PDs follow page by page. */
+    public static final GuestAddress PML4_START = GuestAddress.of(0x9000);
+    /** The kernel command line, NUL-terminated. */
+    public static final GuestAddress CMDLINE_START = GuestAddress.of(0x20000);
+    /** The largest command line the layout has room for (the kernel's cmdline_size may be lower). */
+    public static final long CMDLINE_MAX_SIZE = 0x10000;
+    /** Start of the Extended BIOS Data Area: from here to 1 MiB is reserved in the E820 map. */
+    public static final GuestAddress EBDA_START = GuestAddress.of(0x9fc00);
+    /** The RSDP; the kernel also finds it by scanning 0xe0000..0xfffff on 16-byte boundaries. */
+    public static final GuestAddress RSDP_START = GuestAddress.of(0xe0000);
+    /** End (exclusive) of the area the ACPI tables live in. */
+    public static final GuestAddress ACPI_END = GuestAddress.of(0x100000);
+    /** 1 MiB: where "high" memory (kernel, initrd) starts. */
+    public static final GuestAddress HIGH_MEMORY_START = GuestAddress.of(0x100000);
+
+    // ---- the 32-bit MMIO hole and the devices in it ----
+
+    /** Start of the 32-bit MMIO hole: RAM stops here and resumes at {@link #RAM_ABOVE_HOLE_START}. */
+    public static final GuestAddress MMIO_HOLE_START = GuestAddress.of(0xd000_0000L);
+    /** 4 GiB: end of the MMIO hole and start of the RAM that did not fit below it. */
+    public static final GuestAddress RAM_ABOVE_HOLE_START = GuestAddress.of(0x1_0000_0000L);
+    /** The first virtio-mmio transport's register window. */
+    public static final GuestAddress VIRTIO_MMIO_BASE = MMIO_HOLE_START;
+    /** Bytes of MMIO space per virtio-mmio transport (the registers use the first 0x200). */
+    public static final long VIRTIO_MMIO_SIZE = 0x1000;
+    /** The GSI of the first virtio-mmio transport; the n-th one gets this plus n. */
+    public static final int VIRTIO_MMIO_FIRST_IRQ = 5;
+    /** The highest GSI a virtio-mmio transport may use (the IOAPIC has 24 pins). */
+    public static final int VIRTIO_MMIO_LAST_IRQ = 23;
+    public static final GuestAddress IOAPIC_START = GuestAddress.of(0xfec0_0000L);
+    public static final GuestAddress LAPIC_START = GuestAddress.of(0xfee0_0000L);
+    /** Three pages KVM needs for the real-mode TSS on Intel (KVM_SET_TSS_ADDR). */
+    public static final GuestAddress KVM_TSS_START = GuestAddress.of(0xfffb_d000L);
+    /** One page KVM needs for the EPT identity map on Intel (KVM_SET_IDENTITY_MAP_ADDR). */
+    public static final GuestAddress KVM_IDENTITY_MAP_START = GuestAddress.of(0xfffb_c000L);
+
+    // ---- port I/O ----
+
+    public static final int I8042_DATA_PORT = 0x60;
+    public static final int I8042_COMMAND_PORT = 0x64;
+    public static final int COM1_PORT = 0x3f8;
+    public static final int COM1_IRQ = 4;
+    /** The hardware-reduced ACPI sleep control register (FADT SLEEP_CONTROL_REG). */
+    public static final int ACPI_SLEEP_CONTROL_PORT = 0x3c0;
+    /** The hardware-reduced ACPI sleep status register (FADT SLEEP_STATUS_REG). */
+    public static final int ACPI_SLEEP_STATUS_PORT = 0x3c1;
+    /** The ACPI reset register (FADT RESET_REG). */
+    public static final int ACPI_RESET_PORT = 0x3c2;
+    /** What the guest writes to {@link #ACPI_RESET_PORT} to reboot (FADT RESET_VALUE). */
+    public static final int ACPI_RESET_VALUE = 1;
+    /** The SLP_TYP value of the DSDT's \_S5_ package: written with SLP_EN to power off. */
+    public static final int ACPI_S5_SLEEP_TYPE = 5;
+    public static final int BOOT_TIMER_PORT = 0x440;
+    public static final int EXIT_STATUS_PORT = 0x441;
+
+    /** One contiguous range of guest RAM. */
+    public record RamRegion(GuestAddress base, long size) {
+        public RamRegion {
+            if (size <= 0) {
+                throw new IllegalArgumentException("RAM region size must be positive: " + size);
+            }
+            base.checkedAdd(size);
+        }
+
+        /** The first address after the region. */
+        public GuestAddress end() {
+            return base.checkedAdd(size);
+        }
+    }
+
+    /**
+     * The RAM regions for {@code memorySize} bytes of guest RAM: one region from 0 when it fits
+     * below the MMIO hole, else the part below the hole plus the rest from 4 GiB.
+     *
+     * @throws IllegalArgumentException when the size is not a positive multiple of 4 KiB or not
+     *     more than 1 MiB (the kernel could not even be placed)
+     */
+    public static List<RamRegion> ramRegions(long memorySize) {
+        if (memorySize <= HIGH_MEMORY_START.value() || (memorySize & 0xfff) != 0) {
+            throw new IllegalArgumentException(
+                    "guest memory must be a multiple of 4 KiB above 1 MiB: 0x%x".formatted(memorySize));
+        }
+        long holeStart = MMIO_HOLE_START.value();
+        var regions = new ArrayList<RamRegion>(2);
+        regions.add(new RamRegion(GuestAddress.of(0), Math.min(memorySize, holeStart)));
+        if (memorySize > holeStart) {
+            regions.add(new RamRegion(RAM_ABOVE_HOLE_START, memorySize - holeStart));
+        }
+        return List.copyOf(regions);
+    }
+
+    /** The end (exclusive) of the RAM below the MMIO hole: where the initrd must end at the latest. */
+    public static GuestAddress lowRamEnd(long memorySize) {
+        return ramRegions(memorySize).getFirst().end();
+    }
+
+    /** The MMIO window of the {@code index}-th virtio-mmio transport. */
+    public static GuestAddress virtioMmioBase(int index) {
+        checkVirtioIndex(index);
+        return VIRTIO_MMIO_BASE.checkedAdd(index * VIRTIO_MMIO_SIZE);
+    }
+
+    /** The GSI of the {@code index}-th virtio-mmio transport. */
+    public static int virtioMmioIrq(int index) {
+        checkVirtioIndex(index);
+        return VIRTIO_MMIO_FIRST_IRQ + index;
+    }
+
+    /** How many virtio-mmio transports the IRQ range has room for. */
+    public static int maxVirtioMmioDevices() {
+        return VIRTIO_MMIO_LAST_IRQ - VIRTIO_MMIO_FIRST_IRQ + 1;
+    }
+
+    private static void checkVirtioIndex(int index) {
+        if (index < 0 || index >= maxVirtioMmioDevices()) {
+            throw new IllegalArgumentException("virtio-mmio slot %d outside 0..%d"
+                    .formatted(index, maxVirtioMmioDevices() - 1));
+        }
+    }
+}
