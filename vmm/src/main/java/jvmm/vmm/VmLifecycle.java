@@ -1,0 +1,54 @@
+package jvmm.vmm;
+
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one place where a VM's end is decided. Devices and vCPU threads report what the guest did;
+ * the first reason wins (a panic reported before the reboot that follows it still counts as a
+ * panic), and whoever waits on the VM is woken.
+ */
+public final class VmLifecycle {
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile ExitReason reason;
+    private volatile String detail;
+    private volatile boolean panicked;
+
+    /** Requests the VM to stop; later requests are ignored. */
+    public synchronized void requestStop(ExitReason why, String what) {
+        if (reason != null) {
+            return;
+        }
+        reason = panicked && why != ExitReason.VM_ERROR ? ExitReason.GUEST_PANIC : why;
+        detail = what;
+        stopped.countDown();
+    }
+
+    /** The guest reported a panic (pvpanic); the VM keeps running until it stops or reboots. */
+    public void reportPanic() {
+        panicked = true;
+    }
+
+    public boolean isStopping() {
+        return reason != null;
+    }
+
+    public Optional<ExitReason> reason() {
+        return Optional.ofNullable(reason);
+    }
+
+    public String detail() {
+        return detail;
+    }
+
+    public ExitReason await() throws InterruptedException {
+        stopped.await();
+        return reason;
+    }
+
+    public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+        return stopped.await(timeout, unit);
+    }
+}

@@ -1,0 +1,281 @@
+package jvmm.vmm;
+
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import jvmm.kvm.Cpuid;
+import jvmm.kvm.Kvm;
+import jvmm.kvm.KvmCap;
+import jvmm.kvm.LapicState;
+import jvmm.kvm.Sregs;
+import jvmm.kvm.VcpuFd;
+import jvmm.kvm.VmFd;
+import jvmm.kvm.sys.Errno;
+import jvmm.kvm.sys.ErrnoException;
+import jvmm.kvm.sys.EventFd;
+import jvmm.kvm.sys.Mapping;
+import jvmm.virtio.memory.SegmentGuestMemory;
+import jvmm.vmm.acpi.AcpiTables;
+import jvmm.vmm.arch.x86.Gdt;
+import jvmm.vmm.arch.x86.Layout;
+import jvmm.vmm.arch.x86.PageTables;
+import jvmm.vmm.config.ConfigException;
+import jvmm.vmm.config.VmConfig;
+import jvmm.vmm.console.ConsoleOutput;
+import jvmm.vmm.console.SerialConsole;
+import jvmm.vmm.devices.AcpiPm;
+import jvmm.vmm.devices.BootTimer;
+import jvmm.vmm.devices.Bus;
+import jvmm.vmm.devices.ExitStatusPort;
+import jvmm.vmm.devices.I8042;
+import jvmm.vmm.devices.IrqLine;
+import jvmm.vmm.devices.PvPanic;
+import jvmm.vmm.devices.Serial16550;
+import jvmm.vmm.loader.BootRequest;
+import jvmm.vmm.loader.KernelLoadException;
+import jvmm.vmm.loader.KernelLoader;
+import jvmm.vmm.loader.LoadedKernel;
+import jvmm.vmm.vcpu.BootCpuState;
+import jvmm.vmm.vcpu.CpuidSetup;
+import jvmm.vmm.vcpu.Vcpu;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The composition root: owns every fd, mapping and thread of one VM, builds them in order and
+ * tears them down in reverse. {@link #create} sets the VM up to the point where the vCPUs could
+ * run; {@link #run} runs it until the guest ends.
+ */
+public final class Vmm implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(Vmm.class);
+    private static final int[] REQUIRED_CAPS = {
+        KvmCap.KVM_CAP_IRQCHIP, KvmCap.KVM_CAP_USER_MEMORY, KvmCap.KVM_CAP_SET_TSS_ADDR,
+        KvmCap.KVM_CAP_IRQFD, KvmCap.KVM_CAP_IOEVENTFD, KvmCap.KVM_CAP_PIT2, KvmCap.KVM_CAP_IMMEDIATE_EXIT,
+    };
+
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final VmLifecycle lifecycle = new VmLifecycle();
+    private final List<Vcpu> vcpus = new ArrayList<>();
+    private final Bus pio = new Bus("pio");
+    private final Bus mmio = new Bus("mmio");
+    private final long startNanos;
+    private BootTimer bootTimer;
+    private ExitStatusPort exitStatus;
+    private SerialConsole console;
+
+    private Vmm(long startNanos) {
+        this.startNanos = startNanos;
+    }
+
+    /**
+     * Creates the VM that {@code config} describes.
+     *
+     * @throws HostException when KVM is missing, not permitted or lacks what we need
+     * @throws ConfigException when the kernel can't be loaded or the request exceeds KVM's limits
+     */
+    public static Vmm create(VmConfig config) throws HostException {
+        Vmm vmm = new Vmm(VmmClock.startNanos());
+        try {
+            vmm.build(config);
+            return vmm;
+        } catch (HostException | RuntimeException e) {
+            vmm.close();
+            throw e;
+        } catch (ErrnoException e) {
+            vmm.close();
+            throw new HostException("setting up the VM failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void build(VmConfig config) throws HostException, ErrnoException {
+        Kvm kvm = openKvm();
+        owned.add(kvm);
+        checkKvm(kvm, config);
+        VmFd vm = kvm.createVm();
+        owned.add(vm);
+        vm.setTssAddr(Layout.KVM_TSS_START.value());
+        vm.setIdentityMapAddr(Layout.KVM_IDENTITY_MAP_START.value());
+        vm.createIrqchip();
+        vm.createPit2(VmFd.KVM_PIT_SPEAKER_DUMMY);
+
+        SegmentGuestMemory memory = mapMemory(vm, config.memoryBytes());
+        LoadedKernel kernel = loadGuest(memory, config);
+        addLegacyDevices(vm);
+        pio.seal();
+        mmio.seal();
+        createVcpus(kvm, vm, config.cpus(), kernel);
+        LOG.debug("VM ready: {} at {}, {} vCPUs, {} MiB", kernel.format(), kernel.entry(), config.cpus(),
+                config.memoryBytes() >> 20);
+    }
+
+    private static Kvm openKvm() throws HostException {
+        try {
+            return Kvm.open();
+        } catch (ErrnoException e) {
+            String why = switch (e.errnoName()) {
+                case "ENOENT" -> "this host has no KVM (load kvm_intel or kvm_amd, or run inside the KVM sandbox: JVMM_KVM=sandbox tools/vmm run ...)";
+                case "EACCES", "EPERM" -> "permission denied (add your user to the 'kvm' group, or run as root)";
+                default -> e.getMessage();
+            };
+            throw new HostException(Kvm.DEVICE + ": " + why, e);
+        }
+    }
+
+    private static void checkKvm(Kvm kvm, VmConfig config) throws HostException, ErrnoException {
+        int api = kvm.apiVersion();
+        if (api != Kvm.KVM_API_VERSION) {
+            throw new HostException("unsupported KVM API version %d (need %d)".formatted(api, Kvm.KVM_API_VERSION));
+        }
+        for (int cap : REQUIRED_CAPS) {
+            if (kvm.checkExtension(cap) <= 0) {
+                throw new HostException("this KVM lacks capability %d, which jvmm needs".formatted(cap));
+            }
+        }
+        int max = kvm.maxVcpus();
+        if (config.cpus() > max) {
+            throw new ConfigException("--cpus %d is more than this KVM allows (at most %d)".formatted(config.cpus(), max));
+        }
+    }
+
+    private SegmentGuestMemory mapMemory(VmFd vm, long size) throws ErrnoException {
+        List<SegmentGuestMemory.Region> regions = new ArrayList<>();
+        int slot = 0;
+        for (Layout.RamRegion r : Layout.ramRegions(size)) {
+            Mapping m = Mapping.anonymous(r.size());
+            owned.add(m);
+            vm.setUserMemoryRegion(slot++, 0, r.base().value(), r.size(), m.segment());
+            regions.add(new SegmentGuestMemory.Region(r.base(), m.segment()));
+        }
+        return new SegmentGuestMemory(regions);
+    }
+
+    private static LoadedKernel loadGuest(SegmentGuestMemory memory, VmConfig config) {
+        Gdt.write(memory);
+        PageTables.write(memory);
+        var rsdp = AcpiTables.build(memory, config.cpus(), List.of());
+        try {
+            return KernelLoader.load(memory, new BootRequest(config.kernel(), config.initrd(), config.cmdline(),
+                    config.memoryBytes(), Optional.of(rsdp)));
+        } catch (KernelLoadException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private void addLegacyDevices(VmFd vm) throws ErrnoException {
+        console = new SerialConsole(new ConsoleOutput(new FileOutputStream(FileDescriptor.out), null), lifecycle);
+        owned.add(console);
+        Serial16550 serial = new Serial16550(console.output(), irq(vm, Layout.COM1_IRQ));
+        console.attach(serial);
+        pio.register(Layout.COM1_PORT, 8, serial);
+        pio.register(Layout.I8042_DATA_PORT, Layout.I8042_COMMAND_PORT - Layout.I8042_DATA_PORT + 1,
+                new I8042(() -> lifecycle.requestStop(ExitReason.REBOOT, "the guest reset the CPU through the i8042")));
+        pio.register(Layout.ACPI_SLEEP_CONTROL_PORT, 3, new AcpiPm(Layout.ACPI_S5_SLEEP_TYPE,
+                () -> lifecycle.requestStop(ExitReason.POWEROFF, "the guest powered off (ACPI S5)"),
+                () -> lifecycle.requestStop(ExitReason.REBOOT, "the guest reset through the ACPI reset register")));
+        bootTimer = new BootTimer(startNanos);
+        pio.register(Layout.BOOT_TIMER_PORT, 1, bootTimer);
+        exitStatus = new ExitStatusPort();
+        pio.register(Layout.EXIT_STATUS_PORT, 1, exitStatus);
+        pio.register(PvPanic.PORT, 1, new PvPanic(() -> {
+            LOG.warn("the guest kernel panicked");
+            lifecycle.reportPanic();
+        }));
+    }
+
+    /** An edge-triggered line into the in-kernel irqchip through an irqfd. */
+    private IrqLine irq(VmFd vm, int gsi) throws ErrnoException {
+        EventFd efd = EventFd.create(EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
+        owned.add(efd);
+        vm.irqfd(efd, gsi);
+        return () -> {
+            try {
+                efd.signal();
+            } catch (ErrnoException e) {
+                if (!e.is(Errno.EAGAIN)) { // counter saturated: an interrupt is pending anyway
+                    LOG.warn("raising IRQ {} failed: {}", gsi, e.getMessage());
+                }
+            }
+        };
+    }
+
+    private void createVcpus(Kvm kvm, VmFd vm, int count, LoadedKernel kernel) throws ErrnoException {
+        Cpuid supported = kvm.supportedCpuid();
+        for (int id = 0; id < count; id++) {
+            VcpuFd fd = vm.createVcpu(id);
+            owned.add(fd);
+            fd.setCpuid2(CpuidSetup.forVcpu(supported, id, count));
+            fd.setMsrs(BootCpuState.bootMsrs());
+            fd.setFpu(BootCpuState.bootFpu());
+            LapicState lapic = fd.getLapic();
+            BootCpuState.configureLints(lapic);
+            fd.setLapic(lapic);
+            if (id == 0) {
+                // Only the boot CPU starts in the kernel; the others wait for the INIT-SIPI the
+                // kernel sends them through the in-kernel local APICs.
+                Sregs sregs = fd.getSregs();
+                BootCpuState.longMode(sregs);
+                fd.setSregs(sregs);
+                fd.setRegs(BootCpuState.entryRegs(kernel.entry().value(), kernel.bootParams().value()));
+            }
+            vcpus.add(new Vcpu(fd, pio, mmio, lifecycle, startNanos));
+        }
+    }
+
+    /** Runs the VM until the guest powers off, reboots, panics, fails, or the user stops it. */
+    public ExitReason run() throws InterruptedException {
+        console.start();
+        StopSignals.install(() -> lifecycle.requestStop(ExitReason.STOPPED, "stopped by a signal"));
+        for (Vcpu v : vcpus) {
+            v.start();
+        }
+        ExitReason reason = lifecycle.await();
+        for (Vcpu v : vcpus) {
+            v.kick();
+        }
+        for (Vcpu v : vcpus) {
+            v.join(2000);
+        }
+        console.close();
+        if (reason == ExitReason.VM_ERROR) {
+            LOG.error("VM failed: {}", lifecycle.detail());
+        } else {
+            LOG.info("VM stopped: {}", lifecycle.detail());
+        }
+        return reason;
+    }
+
+    /** Nanoseconds from VMM start to guest userspace (the boot-timer port), or -1. */
+    public long bootNanos() {
+        return bootTimer == null ? -1 : bootTimer.elapsedNanos();
+    }
+
+    public ExitStatusPort exitStatus() {
+        return exitStatus;
+    }
+
+    @Override
+    public void close() {
+        // vCPU threads must be gone before guest memory is unmapped.
+        for (Vcpu v : vcpus) {
+            v.kick();
+        }
+        for (Vcpu v : vcpus) {
+            try {
+                v.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                LOG.debug("closing {}: {}", owned.get(i), e.toString());
+            }
+        }
+        owned.clear();
+    }
+}

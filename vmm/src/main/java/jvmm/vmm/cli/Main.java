@@ -1,0 +1,73 @@
+package jvmm.vmm.cli;
+
+import java.io.PrintWriter;
+import jvmm.vmm.HostException;
+import jvmm.vmm.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code jvmm} command line. Parses flags into records and hands them on; the only place that
+ * turns exceptions into exit codes: 2 for bad user input, 1 for host problems, the VM's own code
+ * otherwise. No stack trace unless {@code --log-level debug} (or trace).
+ */
+@Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A virtual machine monitor in Java: boots Linux on KVM.",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_HOST = 1;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command: try 'vmm run --help'");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler(Main::usageError);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, cmd.getErr()));
+        return cli.execute(args);
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("vmm: " + e.getMessage());
+        err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    private static int failure(Exception e, PrintWriter err) {
+        int code = switch (e) {
+            case ConfigException c -> EXIT_USAGE;
+            case HostException h -> h.exitCode();
+            default -> EXIT_HOST;
+        };
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        err.println("vmm: " + message);
+        if (LogLevel.debugEnabled()) {
+            e.printStackTrace(err);
+        } else if (!(e instanceof ConfigException) && !(e instanceof HostException)) {
+            err.println("vmm: (an internal error: run with --log-level debug for the stack trace)");
+        }
+        err.flush();
+        return code;
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"jvmm " + (v == null ? "(development build)" : v)
+                    + ", Java " + Runtime.version()};
+        }
+    }
+}

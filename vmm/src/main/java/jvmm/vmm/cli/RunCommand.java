@@ -1,0 +1,84 @@
+package jvmm.vmm.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import jvmm.vmm.HostException;
+import jvmm.vmm.Vmm;
+import jvmm.vmm.config.ConfigException;
+import jvmm.vmm.config.Sizes;
+import jvmm.vmm.config.VmConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vmm run}: boot a kernel and wait until the guest ends. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Boot a Linux kernel. Without --kernel, boots the default guest "
+                + "(built from Debian packages on first use)."},
+        footer = {"", "Exit status: 0 when the guest powers off or reboots, 3 when it panicked,",
+                "1 on a host or VM error, 2 on bad input, 130 when stopped by a signal or the console escape (Ctrl-A x)."})
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--kernel", paramLabel = "PATH", description = "bzImage or ELF vmlinux to boot.")
+    Path kernel;
+
+    @Option(names = "--initrd", paramLabel = "PATH", description = "initramfs to load with the kernel.")
+    Path initrd;
+
+    @Option(names = "--cmdline", paramLabel = "STR", description = "Kernel command line (default: ${DEFAULT-VALUE}).")
+    String cmdline = VmConfig.DEFAULT_CMDLINE;
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "Guest RAM, e.g. 512M or 2G; a bare number is MiB (default: 512M).")
+    String memory = "512M";
+
+    @Option(names = "--cpus", paramLabel = "N", description = "Number of vCPUs (default: ${DEFAULT-VALUE}).")
+    int cpus = 1;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "off, error, warn, info, debug or trace (default: info). Logs go to stderr.")
+    String logLevel = "info";
+
+    @Override
+    public Integer call() throws Exception {
+        LogLevel.set(logLevel);
+        VmConfig config = toConfig();
+        try (Vmm vmm = Vmm.create(config)) {
+            return vmm.run().exitCode();
+        }
+    }
+
+    VmConfig toConfig() throws HostException {
+        long mem = Sizes.parse(memory);
+        long hostMem = HostInfo.totalMemoryBytes();
+        if (hostMem > 0 && mem > hostMem) {
+            throw new ConfigException("--memory %s is more than the host has (%s)".formatted(memory, Sizes.format(hostMem)));
+        }
+        Path k = kernel;
+        Optional<Path> i = Optional.ofNullable(initrd);
+        if (k == null) {
+            if (initrd != null) {
+                throw new ConfigException("--initrd needs --kernel (the default guest brings its own initramfs)");
+            }
+            DefaultGuest guest = DefaultGuest.build();
+            k = guest.kernel();
+            i = Optional.of(guest.initrd());
+        }
+        requireReadable(k, "--kernel");
+        if (i.isPresent()) {
+            requireReadable(i.get(), "--initrd");
+        }
+        return new VmConfig(k, i, cmdline, mem, cpus);
+    }
+
+    private static void requireReadable(Path p, String option) {
+        if (!Files.exists(p)) {
+            throw new ConfigException("%s %s: no such file".formatted(option, p));
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new ConfigException("%s %s: not a regular file".formatted(option, p));
+        }
+        if (!Files.isReadable(p)) {
+            throw new ConfigException("%s %s: not readable (permission denied)".formatted(option, p));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package jvmm.vmm.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything needed to create one VM, validated: the CLI and (later) the API and config file
+ * produce it, {@code Vmm.create} consumes it.
+ *
+ * @param kernel a bzImage or ELF vmlinux
+ * @param initrd an initramfs, if any
+ * @param cmdline the kernel command line
+ * @param memoryBytes guest RAM in bytes
+ * @param cpus the number of vCPUs
+ */
+public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus) {
+
+    public static final String DEFAULT_CMDLINE =
+            "console=ttyS0 reboot=k panic=1 i8042.noaux i8042.nomux i8042.dumbkbd quiet";
+    public static final long DEFAULT_MEMORY = 512L << 20;
+    public static final long MIN_MEMORY = 16L << 20;
+    public static final int MAX_CPUS = 254;
+
+    public VmConfig {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(initrd, "initrd");
+        Objects.requireNonNull(cmdline, "cmdline");
+        if (memoryBytes < MIN_MEMORY) {
+            throw new ConfigException("memory %s is too small: at least %s"
+                    .formatted(Sizes.format(memoryBytes), Sizes.format(MIN_MEMORY)));
+        }
+        if (cpus < 1 || cpus > MAX_CPUS) {
+            throw new ConfigException("--cpus %d is out of range: 1..%d".formatted(cpus, MAX_CPUS));
+        }
+    }
+}
