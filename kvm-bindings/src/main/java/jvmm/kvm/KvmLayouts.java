@@ -64,7 +64,7 @@ public final class KvmLayouts {
             KVM_SEGMENT.withName("tr"), KVM_SEGMENT.withName("ldt"),
             KVM_DTABLE.withName("gdt"), KVM_DTABLE.withName("idt"),
             u64("cr0"), u64("cr2"), u64("cr3"), u64("cr4"), u64("cr8"), u64("efer"), u64("apic_base"),
-            sequenceLayout(4, JAVA_LONG).withName("interrupt_bitmap")).withName("kvm_sregs");
+            sequenceLayout((Sregs.KVM_NR_INTERRUPTS + 63) / 64, JAVA_LONG).withName("interrupt_bitmap")).withName("kvm_sregs");
 
     /** {@code struct kvm_fpu}: x87 and SSE state (FXSAVE-like). */
     public static final StructLayout KVM_FPU = structLayout(

@@ -11,6 +11,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@code sregs.cs().l(1)} edits this struct.
  */
 public final class Sregs {
+    /** Interrupt vectors KVM tracks; interrupt_bitmap has one bit per vector. */
+    public static final int KVM_NR_INTERRUPTS = 256;
+
     private static final long CR0 = offset("cr0");
     private static final long CR2 = offset("cr2");
     private static final long CR3 = offset("cr3");

@@ -37,9 +37,10 @@ final class Native {
     /** Per-thread call state: the errno capture area followed by the scratch buffer. */
     private record ThreadState(MemorySegment errno, MemorySegment scratch) {
         static ThreadState allocate() {
-            MemorySegment all = Arena.ofAuto().allocate(CAPTURE_LAYOUT.byteSize() + SCRATCH_BYTES, 16);
-            MemorySegment scratch = all.asSlice(all.byteSize() - SCRATCH_BYTES, SCRATCH_BYTES);
-            return new ThreadState(all.asSlice(0, CAPTURE_LAYOUT.byteSize()), scratch);
+            // Scratch first: it holds 8-byte aligned structs; the errno area only needs 4.
+            MemorySegment all = Arena.ofAuto().allocate(SCRATCH_BYTES + CAPTURE_LAYOUT.byteSize(), 16);
+            MemorySegment errno = all.asSlice(SCRATCH_BYTES, CAPTURE_LAYOUT.byteSize());
+            return new ThreadState(errno, all.asSlice(0, SCRATCH_BYTES));
         }
     }
 
