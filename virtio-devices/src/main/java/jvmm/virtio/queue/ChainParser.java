@@ -13,14 +13,17 @@ import jvmm.virtio.memory.GuestMemory;
  * checking everything a hostile guest could get wrong. Validation happens here, at the moment of
  * use, not when the queue was set up: the guest owns the table and may change it at any time.
  *
- * <p>The walk is bounded: at most queue-size descriptors in all (direct plus indirect), the
- * time-to-live that turns a {@code next} loop into {@link QueueError#CHAIN_TOO_LONG} instead of a
+ * <p>The walk is bounded: at most queue-size descriptors in the descriptor table, and at most the
+ * table's own entry count inside an indirect table (Linux and QEMU let an indirect table hold more
+ * entries than the ring; {@code next} is 16 bits, so tables stop at 65536 entries). These
+ * time-to-live counts turn a {@code next} loop into {@link QueueError#CHAIN_TOO_LONG} instead of a
  * spin. Errors are returned, not thrown, since a bad chain is ordinary guest input; the text of the
  * last error (what the guest gave us) is kept for the log.
  */
 final class ChainParser {
 
     private static final long MAX_CHAIN_BYTES = 0xFFFF_FFFFL;
+    private static final long MAX_INDIRECT_ENTRIES = 65536;
 
     private String detail = "";
 
@@ -49,7 +52,8 @@ final class ChainParser {
         long total = 0;
         while (true) {
             if (ttl-- == 0) {
-                return fail(QueueError.CHAIN_TOO_LONG, "more than %d descriptors from head %d", queueSize, head);
+                return fail(QueueError.CHAIN_TOO_LONG, "more than %d descriptors in %s table (head %d)",
+                        tableSize, inIndirect ? "an indirect" : "the descriptor", head);
             }
             long at = table + (long) index * DESC_SIZE;
             long addr = memory.readU64(GuestAddress.of(at));
@@ -65,6 +69,7 @@ final class ChainParser {
                 }
                 table = addr;
                 tableSize = len / DESC_SIZE;
+                ttl = tableSize;
                 index = 0;
                 inIndirect = true;
                 out.markIndirect();
@@ -112,6 +117,9 @@ final class ChainParser {
         }
         if (length % DESC_SIZE != 0) {
             return fail(QueueError.INDIRECT_MISALIGNED, "indirect table at 0x%x of %d bytes", addr, length);
+        }
+        if (length / DESC_SIZE > MAX_INDIRECT_ENTRIES) {
+            return fail(QueueError.CHAIN_TOO_LONG, "indirect table of %d entries", length / DESC_SIZE);
         }
         if (!memory.contains(GuestAddress.of(addr), length)) {
             return fail(QueueError.INDIRECT_OUT_OF_RAM, "indirect table [0x%x, +0x%x)", addr, length);

@@ -18,7 +18,10 @@ public enum QueueError {
     NEXT_OUT_OF_RANGE("next index out of range"),
     /** A buffer [addr, addr + len) is not inside guest RAM. */
     DESCRIPTOR_OUT_OF_RAM("descriptor buffer not inside guest RAM"),
-    /** More descriptors than the queue size: a loop, or a chain the spec forbids (2.7.5.3.1). */
+    /**
+     * A loop: more descriptors than the table holds (the queue size for the descriptor table, the
+     * entry count for an indirect one), or an indirect table over 65536 entries.
+     */
     CHAIN_TOO_LONG("descriptor chain longer than the queue"),
     /** The lengths of the chain add up to more than 2^32 - 1 bytes. */
     LENGTH_OVERFLOW("descriptor chain length overflows 32 bits"),
