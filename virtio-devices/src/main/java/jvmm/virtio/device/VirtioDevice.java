@@ -1,0 +1,50 @@
+package jvmm.virtio.device;
+
+/**
+ * A virtio device as a transport sees it: an ops table in the manner of kvmtool, so a transport
+ * (virtio-mmio today) never knows which device it carries, and a device never knows its transport.
+ *
+ * <p>Threads: {@link #readConfig}, {@link #writeConfig}, {@link #activate} and {@link #reset} run
+ * on vCPU threads (under the transport's register lock) and must be quick, with no I/O.
+ * {@link #processQueue} runs on the queue thread (the VMM's event loop) and does the I/O; the
+ * transport never runs it at the same time as {@link #reset} or {@link #activate}.
+ */
+public interface VirtioDevice {
+
+    /** The virtio device id, see {@link DeviceType}. */
+    int deviceType();
+
+    /** A short name for logs and queue names, e.g. "blk0". */
+    String name();
+
+    /** Every feature bit the device offers, VIRTIO_F_VERSION_1 included. */
+    long offeredFeatures();
+
+    /** How many virtqueues the device has. */
+    int queueCount();
+
+    /** The largest size the driver may give queue {@code index} (a power of two). */
+    int queueMaxSize(int index);
+
+    /**
+     * Fills {@code data} (1, 2, 4 or 8 bytes, little-endian) from the device configuration space
+     * at {@code offset}; bytes beyond the structure read as zero.
+     */
+    void readConfig(long offset, byte[] data);
+
+    /** A driver write to the configuration space; fields that are not writable ignore it. */
+    void writeConfig(long offset, byte[] data);
+
+    /** The driver set DRIVER_OK: from now on {@link #processQueue} may be called. */
+    void activate(Activation activation);
+
+    /**
+     * Handles the buffers the driver made available on queue {@code index}: the device pops
+     * them, completes them and signals used buffers once per batch. Called after a
+     * notification, possibly spurious; does nothing before activation.
+     */
+    void processQueue(int index);
+
+    /** The driver reset the device: forget the activation, drop per-activation state. */
+    void reset();
+}
