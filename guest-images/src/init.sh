@@ -75,7 +75,9 @@ switch_to_disk() {
 		tries=$((tries + 1))
 	done
 	mkdir -p "$NEWROOT"
-	if ! mount -t ext4 -o rw "$root" "$NEWROOT"; then
+	# A disk the VMM exposes read-only (VIRTIO_BLK_F_RO) still boots, read-only.
+	if ! mount -t ext4 -o rw "$root" "$NEWROOT" 2>/dev/null \
+		&& ! mount -t ext4 -o ro "$root" "$NEWROOT"; then
 		say "error: cannot mount root=$root as ext4"
 		return 1
 	fi
