@@ -119,106 +119,135 @@ public final class SegmentGuestMemory implements GuestMemory {
         return -1;
     }
 
-    /** The segment holding {@code [addr, addr + length)}; pair with {@link #offsetOf}. */
-    private MemorySegment segmentOf(GuestAddress addr, long length) {
-        if (single && length >= 0 && fitsIn(addr.value() - firstBase, length, firstSize)) {
+    /*
+     * The helpers below take the address as a primitive: the public methods unwrap the
+     * GuestAddress once, so the JIT can drop the record allocation of callers that build one
+     * just for the call (the ring core does that for every field it touches).
+     */
+
+    /** The segment holding {@code [a, a + length)}; pair with {@link #offsetOf}. */
+    private MemorySegment segmentOf(long a, long length) {
+        if (single && length >= 0 && fitsIn(a - firstBase, length, firstSize)) {
             return firstSegment;
         }
-        int i = length < 0 ? -1 : regionIndex(addr.value(), length);
+        int i = length < 0 ? -1 : regionIndex(a, length);
         if (i < 0) {
-            throw new GuestMemoryException("guest range [%s, +0x%x) is not in guest RAM".formatted(addr, length));
+            throw outside(a, length);
         }
         return regions[i].segment();
     }
 
+    /** Kept out of line so the hot path stays small enough to inline. */
+    private static GuestMemoryException outside(long a, long length) {
+        return new GuestMemoryException("guest range [0x%x, +0x%x) is not in guest RAM".formatted(a, length));
+    }
+
     /**
-     * The offset of {@code addr} inside the segment that {@link #segmentOf} just returned for the
+     * The offset of {@code a} inside the segment that {@link #segmentOf} just returned for the
      * same range (so the range is known to be valid). Several regions repeat the search rather
      * than return a pair, which would allocate.
      */
-    private long offsetOf(GuestAddress addr, long length) {
+    private long offsetOf(long a, long length) {
         if (single) {
-            return addr.value() - firstBase;
+            return a - firstBase;
         }
-        return addr.value() - regions[regionIndex(addr.value(), length)].base().value();
+        return a - regions[regionIndex(a, length)].base().value();
     }
 
     @Override
     public byte readU8(GuestAddress addr) {
-        MemorySegment s = segmentOf(addr, 1);
-        return s.get(U8, offsetOf(addr, 1));
+        long a = addr.value();
+        MemorySegment s = segmentOf(a, 1);
+        return s.get(U8, offsetOf(a, 1));
     }
 
     @Override
     public short readU16(GuestAddress addr) {
-        MemorySegment s = segmentOf(addr, 2);
-        return s.get(U16, offsetOf(addr, 2));
+        long a = addr.value();
+        MemorySegment s = segmentOf(a, 2);
+        return s.get(U16, offsetOf(a, 2));
     }
 
     @Override
     public int readU32(GuestAddress addr) {
-        MemorySegment s = segmentOf(addr, 4);
-        return s.get(U32, offsetOf(addr, 4));
+        long a = addr.value();
+        MemorySegment s = segmentOf(a, 4);
+        return s.get(U32, offsetOf(a, 4));
     }
 
     @Override
     public long readU64(GuestAddress addr) {
-        MemorySegment s = segmentOf(addr, 8);
-        return s.get(U64, offsetOf(addr, 8));
+        long a = addr.value();
+        MemorySegment s = segmentOf(a, 8);
+        return s.get(U64, offsetOf(a, 8));
     }
 
     @Override
     public void writeU8(GuestAddress addr, byte value) {
-        MemorySegment s = segmentOf(addr, 1);
-        s.set(U8, offsetOf(addr, 1), value);
+        long a = addr.value();
+        MemorySegment s = segmentOf(a, 1);
+        s.set(U8, offsetOf(a, 1), value);
     }
 
     @Override
     public void writeU16(GuestAddress addr, short value) {
-        MemorySegment s = segmentOf(addr, 2);
-        s.set(U16, offsetOf(addr, 2), value);
+        long a = addr.value();
+        MemorySegment s = segmentOf(a, 2);
+        s.set(U16, offsetOf(a, 2), value);
     }
 
     @Override
     public void writeU32(GuestAddress addr, int value) {
-        MemorySegment s = segmentOf(addr, 4);
-        s.set(U32, offsetOf(addr, 4), value);
+        long a = addr.value();
+        MemorySegment s = segmentOf(a, 4);
+        s.set(U32, offsetOf(a, 4), value);
     }
 
     @Override
     public void writeU64(GuestAddress addr, long value) {
-        MemorySegment s = segmentOf(addr, 8);
-        s.set(U64, offsetOf(addr, 8), value);
+        long a = addr.value();
+        MemorySegment s = segmentOf(a, 8);
+        s.set(U64, offsetOf(a, 8), value);
     }
 
     @Override
     public short loadAcquireU16(GuestAddress addr) {
-        requireAligned(addr, 2);
-        MemorySegment s = segmentOf(addr, 2);
-        return (short) U16_ALIGNED.getAcquire(s, offsetOf(addr, 2));
+        long a = addr.value();
+        requireAligned(a, 2);
+        MemorySegment s = segmentOf(a, 2);
+        return (short) U16_ALIGNED.getAcquire(s, offsetOf(a, 2));
     }
 
     @Override
     public void storeReleaseU16(GuestAddress addr, short value) {
-        requireAligned(addr, 2);
-        MemorySegment s = segmentOf(addr, 2);
-        U16_ALIGNED.setRelease(s, offsetOf(addr, 2), value);
+        long a = addr.value();
+        requireAligned(a, 2);
+        MemorySegment s = segmentOf(a, 2);
+        U16_ALIGNED.setRelease(s, offsetOf(a, 2), value);
     }
 
-    private static void requireAligned(GuestAddress addr, int alignment) {
-        if (!addr.isAligned(alignment)) {
-            throw new GuestMemoryException("misaligned %d-byte atomic access at %s".formatted(alignment, addr));
+    private static void requireAligned(long a, int alignment) {
+        if ((a & (alignment - 1)) != 0) {
+            throw misaligned(a, alignment);
         }
+    }
+
+    private static GuestMemoryException misaligned(long a, int alignment) {
+        return new GuestMemoryException("misaligned %d-byte atomic access at 0x%x".formatted(alignment, a));
     }
 
     @Override
     public void read(GuestAddress addr, byte[] dst, int off, int len) {
-        MemorySegment.copy(slice(addr, len), U8, 0, dst, off, len);
+        long a = addr.value();
+        MemorySegment s = segmentOf(a, len);
+        MemorySegment.copy(s, U8, offsetOf(a, len), dst, off, len);
     }
 
     @Override
     public void write(GuestAddress addr, byte[] src, int off, int len) {
-        MemorySegment.copy(src, off, slice(addr, len), U8, 0, len);
+        long a = addr.value();
+        MemorySegment s = segmentOf(a, len);
+        MemorySegment.copy(src, off, s, U8, offsetOf(a, len), len);
     }
 
     @Override
@@ -228,7 +257,8 @@ public final class SegmentGuestMemory implements GuestMemory {
 
     @Override
     public MemorySegment slice(GuestAddress addr, long len) {
-        MemorySegment s = segmentOf(addr, len);
-        return s.asSlice(offsetOf(addr, len), len);
+        long a = addr.value();
+        MemorySegment s = segmentOf(a, len);
+        return s.asSlice(offsetOf(a, len), len);
     }
 }

@@ -52,6 +52,8 @@ public final class Queue {
     private boolean validated;
     private QueueError broken;
     private int nextAvail;
+    /** The avail idx we last read: entries up to it are known published, no need to re-read it per pop. */
+    private int availIdxShadow;
     private int nextUsed;
     private int signalledUsed;
     private boolean signalledUsedValid;
@@ -78,6 +80,7 @@ public final class Queue {
         validated = false;
         broken = null;
         nextAvail = 0;
+        availIdxShadow = 0;
         nextUsed = 0;
         signalledUsed = 0;
         signalledUsedValid = false;
@@ -187,16 +190,11 @@ public final class Queue {
             return false;
         }
         try {
-            int availIdx = loadAvailIdx(memory);
-            int pending = (availIdx - nextAvail) & 0xFFFF;
-            if (pending == 0) {
+            if (availIdxShadow == nextAvail && !refreshAvailIdx(memory)) {
                 return false;
             }
-            if (pending > size) {
-                return breakQueue(QueueError.AVAIL_IDX_TOO_FAR,
-                        "avail idx %d, last consumed %d, queue size %d".formatted(availIdx, nextAvail, size));
-            }
-            // The avail idx load above was an acquire, so this entry is at least as new as it.
+            // The avail idx load that covered this entry was an acquire, so the entry (and the
+            // descriptors it names) are at least as new as that idx.
             long slot = availRing + RING_ENTRIES + 2L * (nextAvail & (size - 1));
             int head = Short.toUnsignedInt(memory.readU16(GuestAddress.of(slot)));
             QueueError error = parser.parse(memory, descTable, size, head, indirect, chain);
@@ -209,6 +207,22 @@ public final class Queue {
             // Only reachable if guest RAM changed under a validated ring; still the guest's doing.
             return breakQueue(QueueError.RING_OUT_OF_RAM, e.getMessage());
         }
+    }
+
+    /**
+     * Re-reads avail idx into the shadow (used once the shadow is used up, like vhost does).
+     *
+     * @return whether entries are pending; false also when the idx was bogus and the queue broke
+     */
+    private boolean refreshAvailIdx(GuestMemory memory) {
+        int availIdx = loadAvailIdx(memory);
+        int pending = (availIdx - nextAvail) & 0xFFFF;
+        if (pending > size) {
+            return breakQueue(QueueError.AVAIL_IDX_TOO_FAR,
+                    "avail idx %d, last consumed %d, queue size %d".formatted(availIdx, nextAvail, size));
+        }
+        availIdxShadow = availIdx;
+        return pending != 0;
     }
 
     /** Whether the driver has made buffers available that we have not popped yet. */
@@ -228,8 +242,8 @@ public final class Queue {
             return;
         }
         long elem = usedRing + RING_ENTRIES + (long) USED_ELEM_SIZE * (nextUsed & (size - 1));
-        memory.writeU32(GuestAddress.of(elem), head);
-        memory.writeU32(GuestAddress.of(elem + 4), len);
+        // struct virtq_used_elem { le32 id; le32 len; } as one little-endian 64-bit store.
+        memory.writeU64(GuestAddress.of(elem), Integer.toUnsignedLong(head) | ((long) len << 32));
         nextUsed = (nextUsed + 1) & 0xFFFF;
         // Release: the element written above must be visible to the driver before the idx that
         // tells it the element is there (pairs with the driver's acquire load of used idx).

@@ -20,7 +20,7 @@ import net.jqwik.api.constraints.IntRange;
  * never escapes guest memory, never loops, writes only its used ring, and either hands out only
  * valid chains or ends in a clean broken state.
  */
-class CorruptRingProperties {
+class CorruptRingPropertyTest {
 
     /**
      * Write {@code width} bytes of {@code value} at {@code permille} thousandths into the area the

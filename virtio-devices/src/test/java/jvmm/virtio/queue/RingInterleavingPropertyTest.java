@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.IntRange;
  * buffer comes back exactly once with the length the device gave it, the free count adds up, and
  * whenever one side went to sleep the other side's decision to notify it was yes.
  */
-class RingInterleavingProperties {
+class RingInterleavingPropertyTest {
 
     enum Kind { ADD, KICK, POP, COMPLETE, DEVICE_IDLE, DEVICE_BUSY, DRIVER_ARM, DRIVER_DISARM, DRIVER_GET }
 
