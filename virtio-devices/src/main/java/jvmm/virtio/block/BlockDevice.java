@@ -7,11 +7,11 @@ import jvmm.virtio.VirtioFeatures;
 import jvmm.virtio.device.Activation;
 import jvmm.virtio.device.ConfigSpace;
 import jvmm.virtio.device.DeviceType;
+import jvmm.virtio.device.QueueDrain;
 import jvmm.virtio.device.VirtioDevice;
 import jvmm.virtio.memory.GuestMemory;
 import jvmm.virtio.memory.GuestMemoryException;
 import jvmm.virtio.queue.DescriptorChain;
-import jvmm.virtio.queue.Queue;
 import org.apache.logging.log4j.LogManager;
 
 /**
@@ -147,17 +147,8 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
         if (active == null || index != 0) {
             return;
         }
-        Queue queue = active.queue(0);
         GuestMemory memory = active.memory();
-        boolean completed = false;
-        do {
-            queue.disableNotification(memory);
-            while (queue.popInto(memory, chain)) {
-                queue.addUsed(memory, chain.head(), handle(chain, memory));
-                completed = true;
-            }
-        } while (queue.enableNotification(memory));
-        if (completed && queue.needsNotification(memory)) {
+        if (QueueDrain.drain(active.queue(0), memory, chain, request -> handle(request, memory))) {
             stats.interrupt();
             active.signals().usedBuffers();
         }
