@@ -9,7 +9,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 /**
  * A vCPU's {@code struct kvm_fpu}. A fresh vCPU needs the x87 control word and MXCSR at their
  * power-on defaults ({@link #FCW_DEFAULT}, {@link #MXCSR_DEFAULT}) before the kernel's FPU code
- * runs, which is all the VMM sets.
+ * runs, which is all the VMM sets. Note that KVM_GET_FPU does not report mxcsr (it reads back
+ * as 0) although KVM_SET_FPU writes it.
  */
 public final class Fpu {
     /** x87 control word after FNINIT: all exceptions masked, 64-bit precision. */

@@ -96,57 +96,51 @@ public final class Libc {
 
     /** close(2) of a raw descriptor; prefer {@link Fd#close()}. */
     static void close(int fd) throws ErrnoException {
-        int result;
-        try {
-            result = (int) CLOSE.invokeExact(Native.errnoState(), fd);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, "close");
+        Native.callOnFd(CLOSE, fd, "close");
     }
 
     /** read(2) into all of {@code buffer}; returns the bytes read, 0 at end of file. */
     public static long read(int fd, MemorySegment buffer) throws ErrnoException {
-        long result;
-        try {
-            result = (long) READ.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize());
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        return Native.check(result, "read");
+        return transfer(READ, "read", fd, buffer);
     }
 
     /** write(2) of all of {@code buffer}; returns the bytes written. */
     public static long write(int fd, MemorySegment buffer) throws ErrnoException {
-        long result;
-        try {
-            result = (long) WRITE.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize());
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        return Native.check(result, "write");
+        return transfer(WRITE, "write", fd, buffer);
     }
 
     /** pread(2) at {@code offset}; the file position does not move. */
     public static long pread(int fd, MemorySegment buffer, long offset) throws ErrnoException {
-        long result;
-        try {
-            result = (long) PREAD.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize(), offset);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        return Native.check(result, "pread");
+        return transferAt(PREAD, "pread", fd, buffer, checkOffset(offset));
     }
 
     /** pwrite(2) at {@code offset}; the file position does not move. */
     public static long pwrite(int fd, MemorySegment buffer, long offset) throws ErrnoException {
+        return transferAt(PWRITE, "pwrite", fd, buffer, checkOffset(offset));
+    }
+
+    /** read or write: {@code (fd, buffer, length) -> ssize_t}. */
+    private static long transfer(MethodHandle call, String name, int fd, MemorySegment buffer)
+            throws ErrnoException {
         long result;
         try {
-            result = (long) PWRITE.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize(), offset);
+            result = (long) call.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize());
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
-        return Native.check(result, "pwrite");
+        return Native.check(result, name);
+    }
+
+    /** pread or pwrite: {@code (fd, buffer, length, offset) -> ssize_t}. */
+    private static long transferAt(MethodHandle call, String name, int fd, MemorySegment buffer, long offset)
+            throws ErrnoException {
+        long result;
+        try {
+            result = (long) call.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize(), offset);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        return Native.check(result, name);
     }
 
     /** readv(2): fills the buffers in order from the file position. */
@@ -171,13 +165,7 @@ public final class Libc {
 
     /** fdatasync(2): the data (not every metadata change) reaches stable storage. */
     public static void fdatasync(int fd) throws ErrnoException {
-        int result;
-        try {
-            result = (int) FDATASYNC.invokeExact(Native.errnoState(), fd);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, "fdatasync");
+        Native.callOnFd(FDATASYNC, fd, "fdatasync");
     }
 
     /**

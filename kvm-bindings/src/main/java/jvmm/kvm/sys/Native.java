@@ -124,6 +124,20 @@ final class Native {
     }
 
     /**
+     * Calls an errno-capturing {@code int f(int fd)} (close, fdatasync, grantpt, ...) and
+     * throws on -1.
+     */
+    static int callOnFd(MethodHandle intOfFd, int fd, String operation) throws ErrnoException {
+        int result;
+        try {
+            result = (int) intOfFd.invokeExact(errnoState(), fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return check(result, operation);
+    }
+
+    /**
      * Wraps what {@code invokeExact} declares: a downcall cannot throw checked exceptions, so
      * anything here is a linkage or type mistake of ours.
      */

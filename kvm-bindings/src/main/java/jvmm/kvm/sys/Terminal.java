@@ -87,8 +87,8 @@ public final class Terminal {
         }
         Fd masterFd = Fd.adopt(Native.check(master, "posix_openpt"), "pty master");
         try {
-            checkedPtyCall(GRANTPT, masterFd.get(), "grantpt");
-            checkedPtyCall(UNLOCKPT, masterFd.get(), "unlockpt");
+            Native.callOnFd(GRANTPT, masterFd.get(), "grantpt");
+            Native.callOnFd(UNLOCKPT, masterFd.get(), "unlockpt");
             Fd slave = Libc.open(slaveName(masterFd.get()), Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
             return new Pty(masterFd, slave);
         } catch (ErrnoException | RuntimeException e) {
@@ -117,16 +117,6 @@ public final class Terminal {
             throw Native.unexpected(t);
         }
         Native.check(result, "tcsetattr");
-    }
-
-    private static void checkedPtyCall(MethodHandle call, int fd, String name) throws ErrnoException {
-        int result;
-        try {
-            result = (int) call.invokeExact(Native.errnoState(), fd);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, name);
     }
 
     private static String slaveName(int master) throws ErrnoException {
