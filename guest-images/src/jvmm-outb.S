@@ -31,16 +31,14 @@ _start:
         cmp     qword ptr [rsp], 3              /* argc: program, PORT, VALUE */
         jne     usage
         mov     rdi, [rsp + 16]                 /* argv[1] */
+        mov     esi, 0xffff
         call    parse_number
         jc      usage
-        cmp     rax, 0xffff
-        ja      usage
         mov     r12, rax                        /* port */
         mov     rdi, [rsp + 24]                 /* argv[2] */
+        mov     esi, 0xff
         call    parse_number
         jc      usage
-        cmp     rax, 0xff
-        ja      usage
         mov     r13, rax                        /* value */
 
         mov     eax, SYS_ioperm                 /* ioperm(port, 1, 1) */
@@ -76,9 +74,10 @@ exit:
         syscall
 
 /*
- * parse_number: rdi = NUL-terminated string, decimal or 0x/0X hexadecimal.
+ * parse_number: rdi = NUL-terminated string, decimal or 0x/0X hexadecimal, rsi = limit.
  * Returns the value in rax with CF clear, or CF set when the string is empty, has a
- * character that is not a digit of its base, or exceeds 0x10000 (enough for a port).
+ * character that is not a digit of its base, or exceeds the limit (checked after every
+ * digit, so a long string cannot overflow).
  */
 parse_number:
         xor     eax, eax
@@ -112,7 +111,7 @@ parse_digit:
         jae     parse_bad
         imul    rax, rcx
         add     rax, r8
-        cmp     rax, 0x10000
+        cmp     rax, rsi
         ja      parse_bad
         inc     rdi
         jmp     parse_loop
