@@ -1,0 +1,54 @@
+package jvmm.virtio.driver;
+
+import java.lang.foreign.Arena;
+import java.util.concurrent.atomic.AtomicInteger;
+import jvmm.virtio.device.VirtioDevice;
+import jvmm.virtio.memory.GuestAddress;
+import jvmm.virtio.memory.SegmentGuestMemory;
+import jvmm.virtio.mmio.MmioTransport;
+
+/**
+ * A device on a virtio-mmio transport in Arena-backed guest memory, with an {@link MmioDriver}
+ * in front of it and no VMM: the queue notifier services the queue at once on the calling thread
+ * (as if the event loop ran immediately) and the interrupt line counts. Close it to free the
+ * memory.
+ */
+public final class DeviceHarness implements AutoCloseable {
+
+    public static final long RAM = 4 << 20;
+    /** Rings of all queues live from here. */
+    public static final GuestAddress RINGS = GuestAddress.of(0x1000);
+    /** Request buffers of tests live from here on. */
+    public static final long DATA = 2 << 20;
+
+    private final Arena arena = Arena.ofShared();
+    public final SegmentGuestMemory memory = SegmentGuestMemory.allocate(arena, RAM);
+    public final AtomicInteger interrupts = new AtomicInteger();
+    public final AtomicInteger notifications = new AtomicInteger();
+    public final MmioTransport transport;
+    public final MmioDriver driver;
+
+    public DeviceHarness(VirtioDevice device) {
+        var holder = new MmioTransport[1];
+        transport = new MmioTransport(device, memory, interrupts::incrementAndGet, index -> {
+            notifications.incrementAndGet();
+            holder[0].queueNotified(index);
+        });
+        holder[0] = transport;
+        driver = new MmioDriver(transport, memory, RINGS);
+    }
+
+    /** The guest address {@code offset} bytes into the data area. */
+    public static GuestAddress data(long offset) {
+        return GuestAddress.of(DATA + offset);
+    }
+
+    public static Segment segment(long offset, int length) {
+        return Segment.of(DATA + offset, length);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
