@@ -113,13 +113,13 @@ class BzImageLoaderTest extends LoaderFixture {
 
     @Test
     void initrdRespectsInitrdAddrMax() throws Exception {
-        byte[] image = TestImages.bzImage().set(b -> b.initrdAddrMax = 0x1ff_ffff).build();
+        byte[] image = TestImages.bzImage().set(b -> b.initrdAddrMax = 0x17f_ffff).build();
         var request = new BootRequest(file("kernel", image), Optional.of(file("initrd", new byte[5000])),
                 CMDLINE, RAM, Optional.empty());
 
         LoadedKernel k = KernelLoader.load(memory, request);
 
-        assertThat(k.initrd().orElseThrow().start()).isEqualTo(GuestAddress.of(0x200_0000 - 0x2000));
+        assertThat(k.initrd().orElseThrow().start()).isEqualTo(GuestAddress.of(0x180_0000 - 0x2000));
     }
 
     @Test
@@ -134,14 +134,14 @@ class BzImageLoaderTest extends LoaderFixture {
 
     @Test
     void tooSmallRamReportsWhatTheKernelNeeds() throws Exception {
-        var request = new BootRequest(file("kernel", TestImages.bzImage().set(b -> b.initSize = 0x300_1000).build()),
+        var request = new BootRequest(file("kernel", TestImages.bzImage().set(b -> b.initSize = 0x100_1000).build()),
                 Optional.empty(), CMDLINE, RAM, Optional.empty());
 
         expectReason(() -> KernelLoader.load(memory, request), Reason.NOT_ENOUGH_MEMORY)
-                .hasMessageContaining("needs 65 MiB").hasMessageContaining("has 64 MiB");
-        var smaller = new BootRequest(request.kernel(), Optional.empty(), CMDLINE, 32L << 20, Optional.empty());
+                .hasMessageContaining("needs 33 MiB").hasMessageContaining("has 32 MiB");
+        var smaller = new BootRequest(request.kernel(), Optional.empty(), CMDLINE, 24L << 20, Optional.empty());
         expectReason(() -> KernelLoader.load(memory, smaller), Reason.NOT_ENOUGH_MEMORY)
-                .hasMessageContaining("needs 65 MiB").hasMessageContaining("has 32 MiB");
+                .hasMessageContaining("needs 33 MiB").hasMessageContaining("has 24 MiB");
     }
 
     @Test

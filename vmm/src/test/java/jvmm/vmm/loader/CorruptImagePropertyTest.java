@@ -24,7 +24,7 @@ import net.jqwik.api.Tuple.Tuple2;
  * Kernel files are user input: whatever bytes a header holds, the loader either loads the image
  * inside guest RAM or fails with a {@link KernelLoadException}; no other exception escapes.
  */
-class CorruptImageProperties {
+class CorruptImagePropertyTest {
 
     private static final long RAM = 32L << 20;
 

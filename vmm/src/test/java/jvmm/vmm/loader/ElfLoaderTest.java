@@ -85,10 +85,10 @@ class ElfLoaderTest extends LoaderFixture {
 
     @Test
     void segmentAboveTheVmsRamNeedsMoreMemory() {
-        byte[] image = TestImages.elf().segment(0x400_0000, new byte[16], 0x10_0001)
-                .set(e -> e.entry = 0x400_0000).build();
+        byte[] image = TestImages.elf().segment(0x200_0000, new byte[16], 0x10_0001)
+                .set(e -> e.entry = 0x200_0000).build();
 
-        expectReason(() -> load(image), Reason.NOT_ENOUGH_MEMORY).hasMessageContaining("needs 66 MiB");
+        expectReason(() -> load(image), Reason.NOT_ENOUGH_MEMORY).hasMessageContaining("needs 34 MiB");
     }
 
     @Test

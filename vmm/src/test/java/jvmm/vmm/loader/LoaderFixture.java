@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Guest RAM from an Arena plus a temp directory for kernel files: what every loader test needs. */
 abstract class LoaderFixture {
 
-    static final long RAM = 64L << 20;
+    static final long RAM = 32L << 20;
     static final String CMDLINE = "console=ttyS0 panic=1";
     static final GuestAddress RSDP = GuestAddress.of(0xe0000);
 

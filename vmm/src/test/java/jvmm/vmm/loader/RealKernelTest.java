@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class RealKernelTest extends LoaderFixture {
 
-    private static final long REAL_RAM = 256L << 20;
+    private static final long REAL_RAM = 128L << 20;
 
     private Path kernel;
     private byte[] image;
