@@ -4,10 +4,12 @@ package jvmm.virtio.device;
  * A virtio device as a transport sees it: an ops table in the manner of kvmtool, so a transport
  * (virtio-mmio today) never knows which device it carries, and a device never knows its transport.
  *
- * <p>Threads: {@link #readConfig}, {@link #writeConfig}, {@link #activate} and {@link #reset} run
- * on vCPU threads (under the transport's register lock) and must be quick, with no I/O.
- * {@link #processQueue} runs on the queue thread (the VMM's event loop) and does the I/O; the
- * transport never runs it at the same time as {@link #reset} or {@link #activate}.
+ * <p>Threads: {@link #readConfig}, {@link #writeConfig} and {@link #activate} run on vCPU threads
+ * (activate under the transport's register lock) and must be quick, with no I/O. {@link #reset}
+ * runs on a vCPU thread, or on the queue thread when the driver reset the device while queue
+ * work was in progress. {@link #processQueue} runs on the queue thread (the VMM's event loop)
+ * and does the I/O. The transport never runs {@link #processQueue} at the same time as
+ * {@link #reset}, and calls it only between {@link #activate} and {@link #reset}.
  */
 public interface VirtioDevice {
 
