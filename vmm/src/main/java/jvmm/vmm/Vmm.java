@@ -91,6 +91,9 @@ public final class Vmm implements AutoCloseable {
     }
 
     private void build(VmConfig config) throws HostException, ErrnoException {
+        // Guest memory and the kernel first: a bad kernel is reported before anything of KVM's.
+        SegmentGuestMemory memory = mapMemory(config.memoryBytes());
+        LoadedKernel kernel = loadGuest(memory, config);
         Kvm kvm = openKvm();
         owned.add(kvm);
         checkKvm(kvm, config);
@@ -100,15 +103,34 @@ public final class Vmm implements AutoCloseable {
         vm.setIdentityMapAddr(Layout.KVM_IDENTITY_MAP_START.value());
         vm.createIrqchip();
         vm.createPit2(VmFd.KVM_PIT_SPEAKER_DUMMY);
-
-        SegmentGuestMemory memory = mapMemory(vm, config.memoryBytes());
-        LoadedKernel kernel = loadGuest(memory, config);
+        int slot = 0;
+        for (SegmentGuestMemory.Region r : memory.regions()) {
+            vm.setUserMemoryRegion(slot++, 0, r.base().value(), r.segment().byteSize(), r.segment());
+        }
         addLegacyDevices(vm);
         pio.seal();
         mmio.seal();
         createVcpus(kvm, vm, config.cpus(), kernel);
         LOG.debug("VM ready: {} at {}, {} vCPUs, {} MiB", kernel.format(), kernel.entry(), config.cpus(),
                 config.memoryBytes() >> 20);
+    }
+
+    /**
+     * Checks, without KVM, that {@code config}'s kernel, initrd and command line load into its
+     * memory: what a run would report before starting, for hosts that must hand the run on.
+     *
+     * @throws ConfigException naming what is wrong with the kernel or initrd
+     */
+    public static void checkGuest(VmConfig config) throws HostException {
+        Vmm scratch = new Vmm(System.nanoTime());
+        try {
+            loadGuest(scratch.mapMemory(config.memoryBytes()), config);
+        } catch (ErrnoException e) {
+            throw new HostException("can't map %d MiB of guest memory: %s".formatted(config.memoryBytes() >> 20,
+                    e.getMessage()), e);
+        } finally {
+            scratch.close();
+        }
     }
 
     private static Kvm openKvm() throws HostException {
@@ -140,13 +162,12 @@ public final class Vmm implements AutoCloseable {
         }
     }
 
-    private SegmentGuestMemory mapMemory(VmFd vm, long size) throws ErrnoException {
+    /** Anonymous mappings for guest RAM: nothing is resident until the guest touches it. */
+    private SegmentGuestMemory mapMemory(long size) throws ErrnoException {
         List<SegmentGuestMemory.Region> regions = new ArrayList<>();
-        int slot = 0;
         for (Layout.RamRegion r : Layout.ramRegions(size)) {
             Mapping m = Mapping.anonymous(r.size());
             owned.add(m);
-            vm.setUserMemoryRegion(slot++, 0, r.base().value(), r.size(), m.segment());
             regions.add(new SegmentGuestMemory.Region(r.base(), m.segment()));
         }
         return new SegmentGuestMemory(regions);
@@ -179,7 +200,7 @@ public final class Vmm implements AutoCloseable {
         pio.register(Layout.BOOT_TIMER_PORT, 1, bootTimer);
         exitStatus = new ExitStatusPort();
         pio.register(Layout.EXIT_STATUS_PORT, 1, exitStatus);
-        pio.register(PvPanic.PORT, 1, new PvPanic(() -> {
+        pio.register(Layout.PVPANIC_PORT, 1, new PvPanic(() -> {
             LOG.warn("the guest kernel panicked");
             lifecycle.reportPanic();
         }));

@@ -17,6 +17,10 @@ import jvmm.vmm.arch.x86.Layout;
  *             Name (_UID, One)
  *             Name (_CRS, ResourceTemplate () { IO (Decode16, 0x3F8, 0x3F8, 0x08, 0x08)  IRQNoFlags () {4} })
  *         }
+ *         Device (PEVT) {                           // pvpanic: the guest reports panics
+ *             Name (_HID, "QEMU0001")
+ *             Name (_CRS, ResourceTemplate () { IO (Decode16, 0x505, 0x505, 0x01, 0x01) })
+ *         }
  *         Device (VR00) {                           // one per virtio-mmio transport
  *             Name (_HID, "LNRO0005")
  *             Name (_UID, 0)
@@ -58,6 +62,7 @@ public final class Dsdt {
     private static byte[][] devices(List<VirtioMmioSlot> slots) {
         var out = new ArrayList<byte[]>();
         out.add(com1());
+        out.add(pvpanic());
         for (int i = 0; i < slots.size(); i++) {
             out.add(virtioMmio(i, slots.get(i)));
         }
@@ -71,6 +76,14 @@ public final class Dsdt {
                 Aml.name("_CRS", new ResourceTemplate()
                         .io(Layout.COM1_PORT, Layout.COM1_PORT, 8, 8)
                         .irqNoFlags(Layout.COM1_IRQ)
+                        .toAml()));
+    }
+
+    static byte[] pvpanic() {
+        return Aml.device("PEVT",
+                Aml.name("_HID", Aml.string("QEMU0001")),
+                Aml.name("_CRS", new ResourceTemplate()
+                        .io(Layout.PVPANIC_PORT, Layout.PVPANIC_PORT, 1, 1)
                         .toAml()));
     }
 

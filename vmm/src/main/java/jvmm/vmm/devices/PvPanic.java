@@ -7,8 +7,6 @@ package jvmm.vmm.devices;
  */
 public final class PvPanic implements BusDevice {
 
-    /** The I/O port, as QEMU's pvpanic ISA device uses. */
-    public static final int PORT = 0x505;
     public static final int PANICKED = 1;
     public static final int CRASH_LOADED = 2;
 

@@ -90,6 +90,8 @@ public final class Layout {
     public static final int ACPI_S5_SLEEP_TYPE = 5;
     public static final int BOOT_TIMER_PORT = 0x440;
     public static final int EXIT_STATUS_PORT = 0x441;
+    /** The pvpanic device's port (ACPI _HID "QEMU0001"), where QEMU's ISA pvpanic sits too. */
+    public static final int PVPANIC_PORT = 0x505;
 
     /** One contiguous range of guest RAM. */
     public record RamRegion(GuestAddress base, long size) {
