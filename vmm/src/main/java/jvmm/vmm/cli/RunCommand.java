@@ -2,6 +2,8 @@ package jvmm.vmm.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import jvmm.vmm.HostException;
@@ -10,7 +12,9 @@ import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.Sizes;
 import jvmm.vmm.config.VmConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code vmm run}: boot a kernel and wait until the guest ends. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -38,10 +42,27 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "off, error, warn, info, debug or trace (default: info). Logs go to stderr.")
     String logLevel = "info";
 
+    @Option(names = "--check", description = "Check the configuration, kernel and initrd (they are loaded into scratch memory) and exit without booting.")
+    boolean check;
+
+    @Spec
+    CommandSpec spec;
+
+    private boolean defaultGuest;
+
     @Override
     public Integer call() throws Exception {
         LogLevel.set(logLevel);
         VmConfig config = toConfig();
+        Vmm.checkGuest(config);
+        if (check) {
+            System.err.printf("vmm: configuration OK: kernel %s%s, %s memory, %d vCPU(s)%n", config.kernel(),
+                    config.initrd().map(i -> ", initrd " + i).orElse(""), Sizes.format(config.memoryBytes()), config.cpus());
+            return 0;
+        }
+        if (KvmPlacement.needsSandbox()) {
+            return KvmPlacement.runInSandbox(innerArgs(config), config);
+        }
         try (Vmm vmm = Vmm.create(config)) {
             return vmm.run().exitCode();
         }
@@ -60,6 +81,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new ConfigException("--initrd needs --kernel (the default guest brings its own initramfs)");
             }
             DefaultGuest guest = DefaultGuest.build();
+            defaultGuest = true;
             k = guest.kernel();
             i = Optional.of(guest.initrd());
         }
@@ -68,6 +90,18 @@ final class RunCommand implements Callable<Integer> {
             requireReadable(i.get(), "--initrd");
         }
         return new VmConfig(k, i, cmdline, mem, cpus);
+    }
+
+    /** The same run for the sandbox, with the default guest's files named (they are built already). */
+    private List<String> innerArgs(VmConfig config) {
+        List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(spec.commandLine().getParseResult().originalArgs());
+        args.remove(0); // the top-level parse result starts with "run" itself
+        if (defaultGuest) {
+            args.addAll(List.of("--kernel", config.kernel().toString(),
+                    "--initrd", config.initrd().orElseThrow().toString()));
+        }
+        return args;
     }
 
     private static void requireReadable(Path p, String option) {

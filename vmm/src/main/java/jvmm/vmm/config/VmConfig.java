@@ -30,6 +30,9 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long 
             throw new ConfigException("memory %s is too small: at least %s"
                     .formatted(Sizes.format(memoryBytes), Sizes.format(MIN_MEMORY)));
         }
+        if (memoryBytes % 4096 != 0) {
+            throw new ConfigException("memory %d bytes is not a multiple of 4K".formatted(memoryBytes));
+        }
         if (cpus < 1 || cpus > MAX_CPUS) {
             throw new ConfigException("--cpus %d is out of range: 1..%d".formatted(cpus, MAX_CPUS));
         }
