@@ -5,10 +5,10 @@ import jvmm.kvm.sys.ErrnoException;
 import jvmm.virtio.RateLimitedLog;
 import jvmm.virtio.VirtioFeatures;
 import jvmm.virtio.device.Activation;
+import jvmm.virtio.device.BasicDevice;
 import jvmm.virtio.device.ConfigSpace;
 import jvmm.virtio.device.DeviceType;
 import jvmm.virtio.device.QueueDrain;
-import jvmm.virtio.device.VirtioDevice;
 import jvmm.virtio.memory.GuestMemory;
 import jvmm.virtio.memory.GuestMemoryException;
 import jvmm.virtio.queue.DescriptorChain;
@@ -27,7 +27,7 @@ import org.apache.logging.log4j.LogManager;
  * <p>Offered: SIZE_MAX, SEG_MAX and BLK_SIZE (advisory limits, the device copes with more),
  * FLUSH, RO for read-only disks, else DISCARD and WRITE_ZEROES; EVENT_IDX and INDIRECT_DESC.
  */
-public final class BlockDevice implements VirtioDevice, AutoCloseable {
+public final class BlockDevice extends BasicDevice implements AutoCloseable {
 
     private static final RateLimitedLog GUEST_LOG =
             new RateLimitedLog(LogManager.getLogger(BlockDevice.class), TimeUnit.SECONDS.toNanos(5), 10);
@@ -36,15 +36,12 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
     /** Discard granularity advertised, in sectors (4 KiB: what file systems punch holes in). */
     private static final int DISCARD_ALIGNMENT_SECTORS = 8;
 
-    private final String name;
     private final DiskImage disk;
     private final BlockConfig config;
     private final DiskLimits limits;
-    private final ConfigSpace configSpace = new ConfigSpace(VirtioBlk.CONFIG_SIZE);
     private final BlockStats stats = new BlockStats();
     private final RequestExecutor executor;
     private final DescriptorChain chain = new DescriptorChain(16);
-    private volatile Activation activation;
 
     /** Opens the image of {@code config}; {@code name} (e.g. "blk0") names the device in logs. */
     public static BlockDevice open(String name, BlockConfig config) throws ErrnoException {
@@ -53,7 +50,7 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
 
     /** A device over an image that is already open; the device owns it from now on. */
     public BlockDevice(String name, BlockConfig config, DiskImage disk) {
-        this.name = name;
+        super(name, VirtioBlk.CONFIG_SIZE);
         this.config = config;
         this.disk = disk;
         this.limits = DiskLimits.of(disk.capacitySectors(), config.readOnly() || disk.isReadOnly());
@@ -62,6 +59,7 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
     }
 
     private void fillConfigSpace() {
+        ConfigSpace configSpace = configSpace();
         configSpace.putU64(VirtioBlk.CFG_CAPACITY, limits.capacitySectors());
         configSpace.putU32(VirtioBlk.CFG_SIZE_MAX, SIZE_MAX);
         // Linux adds the header and status to the data segments: leave room for both.
@@ -78,11 +76,6 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
     @Override
     public int deviceType() {
         return DeviceType.BLOCK;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
@@ -110,27 +103,6 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
         return config.queueSize();
     }
 
-    @Override
-    public void readConfig(long offset, byte[] data) {
-        configSpace.read(offset, data);
-    }
-
-    @Override
-    public void writeConfig(long offset, byte[] data) {
-        // Nothing is writable without VIRTIO_BLK_F_CONFIG_WCE, which is not offered.
-        GUEST_LOG.warn("{}: the guest wrote {} bytes to read-only config offset {}", name, data.length, offset);
-    }
-
-    @Override
-    public void activate(Activation activation) {
-        this.activation = activation;
-    }
-
-    @Override
-    public void reset() {
-        activation = null;
-    }
-
     /** The disk's limits (capacity, read-only, discard limits). */
     public DiskLimits limits() {
         return limits;
@@ -143,7 +115,7 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
 
     @Override
     public void processQueue(int index) {
-        Activation active = activation;
+        Activation active = activation();
         if (active == null || index != 0) {
             return;
         }
@@ -163,20 +135,20 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
                 case ParseResult.Valid valid -> complete(valid.request(), memory);
                 case ParseResult.Rejected rejected -> {
                     stats.error();
-                    GUEST_LOG.warn("{}: the guest gave us a bad request: {}", name, rejected.reason());
+                    GUEST_LOG.warn("{}: the guest gave us a bad request: {}", name(), rejected.reason());
                     memory.writeU8(rejected.statusAddress(), (byte) rejected.status());
                     yield 1;
                 }
                 case ParseResult.Unanswerable unanswerable -> {
                     stats.error();
-                    GUEST_LOG.warn("{}: the guest gave us a request we cannot answer: {}", name, unanswerable.reason());
+                    GUEST_LOG.warn("{}: the guest gave us a request we cannot answer: {}", name(), unanswerable.reason());
                     yield 0;
                 }
             };
         } catch (GuestMemoryException e) {
             // The chain was validated against guest RAM; only a RAM layout change gets here.
             stats.error();
-            GUEST_LOG.warn("{}: request buffers left guest RAM: {}", name, e.getMessage());
+            GUEST_LOG.warn("{}: request buffers left guest RAM: {}", name(), e.getMessage());
             return 0;
         }
     }
@@ -199,7 +171,7 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
 
     @Override
     public String toString() {
-        return "BlockDevice[%s, %s, %d sectors%s]".formatted(name, disk.path(), limits.capacitySectors(),
+        return "BlockDevice[%s, %s, %d sectors%s]".formatted(name(), disk.path(), limits.capacitySectors(),
                 limits.readOnly() ? ", read-only" : "");
     }
 }

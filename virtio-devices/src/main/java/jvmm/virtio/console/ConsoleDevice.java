@@ -1,18 +1,14 @@
 package jvmm.virtio.console;
 
-import java.util.concurrent.TimeUnit;
-import jvmm.virtio.RateLimitedLog;
 import jvmm.virtio.VirtioFeatures;
 import jvmm.virtio.device.Activation;
-import jvmm.virtio.device.ConfigSpace;
+import jvmm.virtio.device.BasicDevice;
 import jvmm.virtio.device.DeviceType;
 import jvmm.virtio.device.QueueDrain;
-import jvmm.virtio.device.VirtioDevice;
 import jvmm.virtio.memory.GuestAddress;
 import jvmm.virtio.memory.GuestMemory;
 import jvmm.virtio.queue.DescriptorChain;
 import jvmm.virtio.queue.Queue;
-import org.apache.logging.log4j.LogManager;
 
 /**
  * virtio-console with a single port, hvc0 in the guest (virtio 1.2, 5.3; no MULTIPORT).
@@ -24,41 +20,39 @@ import org.apache.logging.log4j.LogManager;
  * {@code queueNotified(0)}). The backlog drains as the guest hands over receive buffers; the VMM
  * may watch {@link #pendingInput()} to stop reading input while the guest is not taking it.
  *
+ * <p>A device reset keeps pending input: it is the host's, waiting for whichever driver comes next.
+ *
  * <p>With a size given, VIRTIO_CONSOLE_F_SIZE is offered and {@link #resize} reports changes.
+ * EMERG_WRITE is not offered, so the config space is read-only.
  */
-public final class ConsoleDevice implements VirtioDevice {
+public final class ConsoleDevice extends BasicDevice {
 
     public static final int RECEIVEQ = 0;
     public static final int TRANSMITQ = 1;
     /** VIRTIO_CONSOLE_F_SIZE: cols and rows are valid. */
     public static final int F_SIZE = 0;
 
-    private static final RateLimitedLog GUEST_LOG =
-            new RateLimitedLog(LogManager.getLogger(ConsoleDevice.class), TimeUnit.SECONDS.toNanos(5), 10);
     private static final int QUEUE_SIZE = 256;
     private static final int CFG_COLS = 0;
     private static final int CFG_ROWS = 2;
     /** cols, rows, max_nr_ports, emerg_wr. */
     private static final int CONFIG_SIZE = 12;
 
-    private final String name;
     private final ConsoleSink sink;
     private final boolean sized;
-    private final ConfigSpace configSpace = new ConfigSpace(CONFIG_SIZE);
     private final PendingInput input = new PendingInput();
     private final DescriptorChain chain = new DescriptorChain(4);
-    private volatile Activation activation;
 
     /** A console without a size (the guest assumes 80x25 or asks the terminal). */
     public ConsoleDevice(String name, ConsoleSink sink) {
-        this.name = name;
+        super(name, CONFIG_SIZE);
         this.sink = sink;
         this.sized = false;
     }
 
     /** A console that reports {@code cols} x {@code rows} to the guest. */
     public ConsoleDevice(String name, ConsoleSink sink, int cols, int rows) {
-        this.name = name;
+        super(name, CONFIG_SIZE);
         this.sink = sink;
         this.sized = true;
         setSize(cols, rows);
@@ -69,17 +63,17 @@ public final class ConsoleDevice implements VirtioDevice {
             throw new IllegalArgumentException("console size %dx%d is invalid; columns and rows are 0..65535"
                     .formatted(cols, rows));
         }
-        configSpace.putU16(CFG_COLS, cols);
-        configSpace.putU16(CFG_ROWS, rows);
+        configSpace().putU16(CFG_COLS, cols);
+        configSpace().putU16(CFG_ROWS, rows);
     }
 
     /** The host terminal changed size: update the config and tell the guest (with F_SIZE only). */
     public void resize(int cols, int rows) {
         if (!sized) {
-            throw new IllegalStateException(name + " was created without a size");
+            throw new IllegalStateException(name() + " was created without a size");
         }
         setSize(cols, rows);
-        Activation active = activation;
+        Activation active = activation();
         if (active != null) {
             active.signals().configChanged();
         }
@@ -91,7 +85,7 @@ public final class ConsoleDevice implements VirtioDevice {
      */
     public void offerInput(byte[] bytes) {
         input.offer(bytes);
-        Activation active = activation;
+        Activation active = activation();
         if (active != null && bytes.length > 0) {
             active.signals().requestService(RECEIVEQ);
         }
@@ -105,11 +99,6 @@ public final class ConsoleDevice implements VirtioDevice {
     @Override
     public int deviceType() {
         return DeviceType.CONSOLE;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
@@ -131,37 +120,15 @@ public final class ConsoleDevice implements VirtioDevice {
     }
 
     @Override
-    public void readConfig(long offset, byte[] data) {
-        configSpace.read(offset, data);
-    }
-
-    @Override
-    public void writeConfig(long offset, byte[] data) {
-        // emerg_wr needs VIRTIO_CONSOLE_F_EMERG_WRITE, which is not offered.
-        GUEST_LOG.warn("{}: the guest wrote {} bytes to read-only config offset {}", name, data.length, offset);
-    }
-
-    @Override
-    public void activate(Activation activation) {
-        this.activation = activation;
-    }
-
-    @Override
-    public void reset() {
-        // Pending input stays: it is the host's, waiting for whichever driver comes next.
-        activation = null;
-    }
-
-    @Override
     public void processQueue(int index) {
-        Activation active = activation;
+        Activation active = activation();
         if (active == null) {
             return;
         }
         switch (index) {
             case RECEIVEQ -> deliverInput(active.queue(RECEIVEQ), active);
             case TRANSMITQ -> transmit(active.queue(TRANSMITQ), active);
-            default -> throw new IllegalStateException(name + " has no queue " + index);
+            default -> throw new IllegalStateException(name() + " has no queue " + index);
         }
     }
 
@@ -207,6 +174,6 @@ public final class ConsoleDevice implements VirtioDevice {
 
     @Override
     public String toString() {
-        return "ConsoleDevice[%s, %d input bytes pending]".formatted(name, input.size());
+        return "ConsoleDevice[%s, %d input bytes pending]".formatted(name(), input.size());
     }
 }
