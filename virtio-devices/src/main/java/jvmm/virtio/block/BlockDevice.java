@@ -80,9 +80,7 @@ public final class BlockDevice extends BasicDevice implements AutoCloseable {
 
     @Override
     public long offeredFeatures() {
-        long features = VirtioFeatures.bit(VirtioFeatures.VIRTIO_F_VERSION_1)
-                | VirtioFeatures.bit(VirtioFeatures.VIRTIO_F_EVENT_IDX)
-                | VirtioFeatures.bit(VirtioFeatures.VIRTIO_RING_F_INDIRECT_DESC)
+        long features = RING_FEATURES
                 | VirtioFeatures.bit(VirtioBlk.F_SIZE_MAX)
                 | VirtioFeatures.bit(VirtioBlk.F_SEG_MAX)
                 | VirtioFeatures.bit(VirtioBlk.F_BLK_SIZE)

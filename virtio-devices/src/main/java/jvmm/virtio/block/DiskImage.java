@@ -85,13 +85,7 @@ public final class DiskImage implements AutoCloseable {
      * discard is only a hint, so a file system that cannot do it is not an error.
      */
     public void discard(long offset, long length) throws ErrnoException {
-        try {
-            Libc.fallocate(fd.get(), Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, offset, length);
-        } catch (ErrnoException e) {
-            if (!e.is(Errno.EOPNOTSUPP)) {
-                throw e;
-            }
-        }
+        fallocateIfSupported(Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, offset, length);
     }
 
     /**
@@ -99,25 +93,26 @@ public final class DiskImage implements AutoCloseable {
      * allows deallocating) a hole punch, else writing zeros.
      */
     public void writeZeroes(long offset, long length, boolean unmap) throws ErrnoException {
-        try {
-            Libc.fallocate(fd.get(), Libc.FALLOC_FL_ZERO_RANGE | Libc.FALLOC_FL_KEEP_SIZE, offset, length);
+        if (fallocateIfSupported(Libc.FALLOC_FL_ZERO_RANGE | Libc.FALLOC_FL_KEEP_SIZE, offset, length)) {
             return;
-        } catch (ErrnoException e) {
-            if (!e.is(Errno.EOPNOTSUPP)) {
-                throw e;
-            }
         }
-        if (unmap) {
-            try {
-                Libc.fallocate(fd.get(), Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, offset, length);
-                return;
-            } catch (ErrnoException e) {
-                if (!e.is(Errno.EOPNOTSUPP)) {
-                    throw e;
-                }
-            }
+        if (unmap && fallocateIfSupported(Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, offset, length)) {
+            return;
         }
         writeZeroBytes(offset, length);
+    }
+
+    /** fallocate; returns false (instead of failing) when the file system does not support {@code mode}. */
+    private boolean fallocateIfSupported(int mode, long offset, long length) throws ErrnoException {
+        try {
+            Libc.fallocate(fd.get(), mode, offset, length);
+            return true;
+        } catch (ErrnoException e) {
+            if (e.is(Errno.EOPNOTSUPP)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private void writeZeroBytes(long offset, long length) throws ErrnoException {

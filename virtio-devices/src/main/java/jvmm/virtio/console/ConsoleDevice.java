@@ -103,10 +103,7 @@ public final class ConsoleDevice extends BasicDevice {
 
     @Override
     public long offeredFeatures() {
-        long features = VirtioFeatures.bit(VirtioFeatures.VIRTIO_F_VERSION_1)
-                | VirtioFeatures.bit(VirtioFeatures.VIRTIO_F_EVENT_IDX)
-                | VirtioFeatures.bit(VirtioFeatures.VIRTIO_RING_F_INDIRECT_DESC);
-        return sized ? features | VirtioFeatures.bit(F_SIZE) : features;
+        return sized ? RING_FEATURES | VirtioFeatures.bit(F_SIZE) : RING_FEATURES;
     }
 
     @Override

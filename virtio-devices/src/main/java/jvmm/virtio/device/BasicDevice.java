@@ -2,6 +2,7 @@ package jvmm.virtio.device;
 
 import java.util.concurrent.TimeUnit;
 import jvmm.virtio.RateLimitedLog;
+import jvmm.virtio.VirtioFeatures;
 import org.apache.logging.log4j.LogManager;
 
 /**
@@ -10,6 +11,14 @@ import org.apache.logging.log4j.LogManager;
  * space, say what they offer and do their queue work with {@link #activation()}.
  */
 public abstract class BasicDevice implements VirtioDevice {
+
+    /**
+     * The ring features every device here offers: virtio 1.x, event-index notification
+     * suppression and indirect descriptor tables (the ring core implements both).
+     */
+    protected static final long RING_FEATURES = VirtioFeatures.bit(VirtioFeatures.VIRTIO_F_VERSION_1)
+            | VirtioFeatures.bit(VirtioFeatures.VIRTIO_F_EVENT_IDX)
+            | VirtioFeatures.bit(VirtioFeatures.VIRTIO_RING_F_INDIRECT_DESC);
 
     private static final RateLimitedLog GUEST_LOG =
             new RateLimitedLog(LogManager.getLogger(BasicDevice.class), TimeUnit.SECONDS.toNanos(5), 10);
