@@ -27,7 +27,7 @@ import net.jqwik.api.statistics.Statistics;
  * now and then one corruption. Whatever comes in, the parser answers, and what it lets through
  * is safe to execute.
  */
-class BlockRequestProperties {
+class BlockRequestPropertyTest {
 
     private static final long CAPACITY = 2048;
     private static final GuestAddress RING = GuestAddress.of(0x1000);
