@@ -15,6 +15,7 @@ public final class VmLifecycle {
     private volatile ExitReason reason;
     private volatile String detail;
     private volatile boolean panicked;
+    private volatile long firstRunNanos = -1;
 
     /** Requests the VM to stop; later requests are ignored. */
     public synchronized void requestStop(ExitReason why, String what) {
@@ -29,6 +30,18 @@ public final class VmLifecycle {
     /** The guest reported a panic (pvpanic); the VM keeps running until it stops or reboots. */
     public void reportPanic() {
         panicked = true;
+    }
+
+    /** Notes when the boot vCPU first entered KVM_RUN ({@link System#nanoTime()}). */
+    public void markFirstRun() {
+        if (firstRunNanos < 0) {
+            firstRunNanos = System.nanoTime();
+        }
+    }
+
+    /** {@link System#nanoTime()} of the first KVM_RUN, or -1. */
+    public long firstRunNanos() {
+        return firstRunNanos;
     }
 
     public boolean isStopping() {

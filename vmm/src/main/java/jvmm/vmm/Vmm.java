@@ -2,6 +2,7 @@ package jvmm.vmm;
 
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,8 +67,13 @@ public final class Vmm implements AutoCloseable {
     private ExitStatusPort exitStatus;
     private SerialConsole console;
 
-    private Vmm(long startNanos) {
+    private final OutputStream consoleOut;
+    private final int consoleInFd;
+
+    private Vmm(long startNanos, OutputStream consoleOut, int consoleInFd) {
         this.startNanos = startNanos;
+        this.consoleOut = consoleOut;
+        this.consoleInFd = consoleInFd;
     }
 
     /**
@@ -77,7 +83,15 @@ public final class Vmm implements AutoCloseable {
      * @throws ConfigException when the kernel can't be loaded or the request exceeds KVM's limits
      */
     public static Vmm create(VmConfig config) throws HostException {
-        Vmm vmm = new Vmm(VmmClock.startNanos());
+        return create(config, new FileOutputStream(FileDescriptor.out), SerialConsole.STDIN);
+    }
+
+    /**
+     * Creates the VM with its serial console on {@code consoleOut} and, when {@code consoleInFd}
+     * is not -1, that file descriptor as console input (tests use a stream and no input).
+     */
+    public static Vmm create(VmConfig config, OutputStream consoleOut, int consoleInFd) throws HostException {
+        Vmm vmm = new Vmm(VmmClock.startNanos(), consoleOut, consoleInFd);
         try {
             vmm.build(config);
             return vmm;
@@ -122,7 +136,7 @@ public final class Vmm implements AutoCloseable {
      * @throws ConfigException naming what is wrong with the kernel or initrd
      */
     public static void checkGuest(VmConfig config) throws HostException {
-        Vmm scratch = new Vmm(System.nanoTime());
+        Vmm scratch = new Vmm(System.nanoTime(), OutputStream.nullOutputStream(), -1);
         try {
             loadGuest(scratch.mapMemory(config.memoryBytes()), config);
         } catch (ErrnoException e) {
@@ -186,7 +200,7 @@ public final class Vmm implements AutoCloseable {
     }
 
     private void addLegacyDevices(VmFd vm) throws ErrnoException {
-        console = new SerialConsole(new ConsoleOutput(new FileOutputStream(FileDescriptor.out), null), lifecycle);
+        console = new SerialConsole(new ConsoleOutput(consoleOut, null), consoleInFd, lifecycle);
         owned.add(console);
         Serial16550 serial = new Serial16550(console.output(), irq(vm, Layout.COM1_IRQ));
         console.attach(serial);
@@ -241,7 +255,7 @@ public final class Vmm implements AutoCloseable {
                 fd.setSregs(sregs);
                 fd.setRegs(BootCpuState.entryRegs(kernel.entry().value(), kernel.bootParams().value()));
             }
-            vcpus.add(new Vcpu(fd, pio, mmio, lifecycle, startNanos));
+            vcpus.add(new Vcpu(fd, pio, mmio, lifecycle));
         }
     }
 
@@ -260,12 +274,18 @@ public final class Vmm implements AutoCloseable {
             v.join(2000);
         }
         console.close();
+        String times = "VMM start -> first KVM_RUN %s, -> guest userspace %s".formatted(
+                millisSinceStart(lifecycle.firstRunNanos()), millisSinceStart(bootNanos() < 0 ? -1 : startNanos + bootNanos()));
         if (reason == ExitReason.VM_ERROR) {
-            LOG.error("VM failed: {}", lifecycle.detail());
+            LOG.error("VM failed: {} ({})", lifecycle.detail(), times);
         } else {
-            LOG.info("VM stopped: {}", lifecycle.detail());
+            LOG.info("VM stopped: {} ({})", lifecycle.detail(), times);
         }
         return reason;
+    }
+
+    private String millisSinceStart(long nanos) {
+        return nanos < 0 ? "n/a" : "%.1f ms".formatted((nanos - startNanos) / 1e6);
     }
 
     /** Nanoseconds from VMM start to guest userspace (the boot-timer port), or -1. */

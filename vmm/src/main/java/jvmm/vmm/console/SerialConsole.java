@@ -22,15 +22,18 @@ import org.apache.logging.log4j.Logger;
 public final class SerialConsole implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(SerialConsole.class);
-    private static final int STDIN = 0;
+    public static final int STDIN = 0;
 
     private final ConsoleOutput output;
     private final VmLifecycle lifecycle;
+    private final int inputFd;
     private Serial16550 serial;
     private Terminal.Saved savedTerminal;
 
-    public SerialConsole(ConsoleOutput output, VmLifecycle lifecycle) {
+    /** @param inputFd where console input comes from (stdin), or -1 for none */
+    public SerialConsole(ConsoleOutput output, int inputFd, VmLifecycle lifecycle) {
         this.output = output;
+        this.inputFd = inputFd;
         this.lifecycle = lifecycle;
     }
 
@@ -44,10 +47,13 @@ public final class SerialConsole implements AutoCloseable {
 
     /** Starts forwarding stdin; puts a terminal in raw mode first. */
     public void start() {
-        boolean interactive = Terminal.isatty(STDIN);
+        if (inputFd < 0) {
+            return;
+        }
+        boolean interactive = Terminal.isatty(inputFd);
         if (interactive) {
             try {
-                savedTerminal = Terminal.makeRaw(STDIN);
+                savedTerminal = Terminal.makeRaw(inputFd);
                 Runtime.getRuntime().addShutdownHook(new Thread(this::restoreTerminal));
             } catch (ErrnoException e) {
                 LOG.warn("can't put the terminal in raw mode: {}", e.getMessage());
@@ -62,7 +68,7 @@ public final class SerialConsole implements AutoCloseable {
             MemorySegment buf = arena.allocate(256);
             byte[] bytes = new byte[256];
             while (!lifecycle.isStopping()) {
-                long n = Libc.read(STDIN, buf);
+                long n = Libc.read(inputFd, buf);
                 if (n <= 0) {
                     return; // end of input: the guest keeps running without it
                 }

@@ -37,16 +37,14 @@ public final class Vcpu {
     private final Bus mmio;
     private final VmLifecycle lifecycle;
     private final CountDownLatch started = new CountDownLatch(1);
-    private final long startNanos;
     private volatile int tid;
     private Thread thread;
 
-    public Vcpu(VcpuFd fd, Bus pio, Bus mmio, VmLifecycle lifecycle, long startNanos) {
+    public Vcpu(VcpuFd fd, Bus pio, Bus mmio, VmLifecycle lifecycle) {
         this.fd = fd;
         this.pio = pio;
         this.mmio = mmio;
         this.lifecycle = lifecycle;
-        this.startNanos = startNanos;
     }
 
     public int id() {
@@ -89,14 +87,11 @@ public final class Vcpu {
         } finally {
             started.countDown();
         }
-        boolean first = true;
         try {
+            if (fd.id() == 0) {
+                lifecycle.markFirstRun();
+            }
             while (!lifecycle.isStopping()) {
-                if (first && fd.id() == 0) {
-                    LOG.debug("first KVM_RUN {} ms after VMM start",
-                            String.format("%.1f", (System.nanoTime() - startNanos) / 1e6));
-                    first = false;
-                }
                 handle(fd.run());
             }
         } catch (ErrnoException e) {

@@ -1,0 +1,85 @@
+package jvmm.vmm.boot;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import jvmm.vmm.config.VmConfig;
+
+/**
+ * Runs {@code tools/vmm} as a child process, the way users do: on hardware KVM directly, through
+ * the KVM sandbox elsewhere (the VMM decides and says so on stderr). Collects stdout and stderr
+ * apart; a run that outlives its timeout is killed with all its descendants.
+ */
+final class VmmProcess {
+
+    record Result(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout (tail) ---\n" + tail(stdout) + "\n--- stderr (tail) ---\n" + tail(stderr);
+        }
+
+        private static String tail(String s) {
+            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+        }
+    }
+
+    private VmmProcess() {
+    }
+
+    static Path root() {
+        String r = System.getenv("JVMM_ROOT");
+        Path p = r != null ? Path.of(r) : Path.of("").toAbsolutePath().getParent();
+        if (!Files.isExecutable(p.resolve("tools/vmm"))) {
+            throw new IllegalStateException("can't find tools/vmm under " + p + " (set JVMM_ROOT)");
+        }
+        return p;
+    }
+
+    /** The default command line plus {@code jvmm.cmd}: the guest runs {@code command} and powers off. */
+    static String cmdlineRunning(String command) {
+        return VmConfig.DEFAULT_CMDLINE + " jvmm.cmd="
+                + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Result run(Duration timeout, String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(root().resolve("tools/vmm").toString());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(root().toFile()).start();
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        Thread o = Thread.ofPlatform().start(() -> copy(p.getInputStream(), out));
+        Thread e = Thread.ofPlatform().start(() -> copy(p.getErrorStream(), err));
+        try (var in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException ignored) {
+            // the VMM may have ended already
+        }
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        o.join();
+        e.join();
+        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream to) {
+        try (in) {
+            in.transferTo(to);
+        } catch (IOException ignored) {
+            // the process went away
+        }
+    }
+}
