@@ -1,0 +1,84 @@
+package jvmm.vmm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+    private record Outcome(int code, String out, String err) {}
+
+    private static Outcome run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void versionPrintsAndSucceeds() {
+        Outcome o = run("--version");
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).startsWith("jvmm ");
+    }
+
+    @Test
+    void runHelpListsEveryOption() {
+        Outcome o = run("run", "--help");
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).contains("--kernel", "--initrd", "--cmdline", "--memory", "--cpus", "--log-level", "--check");
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorOnOneLineWithAHint() {
+        Outcome o = run("run", "--bogus");
+        assertThat(o.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(o.err()).startsWith("vmm: Unknown option: '--bogus'").contains("--help");
+        assertThat(o.err().lines().count()).isEqualTo(2);
+    }
+
+    @Test
+    void missingCommandIsAUsageError() {
+        assertThat(run().code()).isEqualTo(Main.EXIT_USAGE);
+    }
+
+    @Test
+    void badValuesNameTheValueAndWhatIsValidWithoutAStackTrace(@TempDir Path dir) throws Exception {
+        Path kernel = Files.write(dir.resolve("k"), new byte[] {1, 2, 3});
+        for (String[] args : new String[][] {
+                {"run", "--kernel", kernel.toString(), "--cpus", "0"},
+                {"run", "--kernel", kernel.toString(), "--memory", "lots"},
+                {"run", "--kernel", kernel.toString(), "--memory", "8M"},
+                {"run", "--kernel", dir.resolve("missing").toString()},
+                {"run", "--kernel", kernel.toString(), "--log-level", "loud"},
+                {"run", "--kernel", kernel.toString(), "--memory", "100000T"}}) {
+            Outcome o = run(args);
+            assertThat(o.code()).as(String.join(" ", args)).isEqualTo(Main.EXIT_USAGE);
+            assertThat(o.err()).as(String.join(" ", args)).startsWith("vmm: ").doesNotContain("\tat ");
+            assertThat(o.err().lines().count()).as(o.err()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFileThatIsNotAKernelIsRefusedBeforeAnyKvmAccess(@TempDir Path dir) throws Exception {
+        Path notKernel = Files.write(dir.resolve("notes.txt"), "hello".repeat(200).getBytes(StandardCharsets.US_ASCII));
+        Outcome o = run("run", "--kernel", notKernel.toString(), "--check");
+        assertThat(o.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(o.err()).contains("not a kernel").contains(notKernel.toString());
+    }
+}
