@@ -64,10 +64,7 @@ public final class MmioTransport {
     // Register state, guarded by this.
     private int status;
     private int deviceFeaturesSel;
-    private int driverFeaturesSel;
-    private long driverFeatures;
-    /** The driver set a bit in feature word 2 or higher, where nothing is offered. */
-    private boolean acceptedUnoffered;
+    private final FeatureNegotiation driverFeatures = new FeatureNegotiation();
     private int queueSel;
     private int configGeneration;
 
@@ -179,7 +176,7 @@ public final class MmioTransport {
             case MmioRegisters.VERSION -> MmioRegisters.VERSION_2;
             case MmioRegisters.DEVICE_ID -> device.deviceType();
             case MmioRegisters.VENDOR_ID -> MmioRegisters.VENDOR_JVMM;
-            case MmioRegisters.DEVICE_FEATURES -> featureWord(device.offeredFeatures(), deviceFeaturesSel);
+            case MmioRegisters.DEVICE_FEATURES -> FeatureNegotiation.word(device.offeredFeatures(), deviceFeaturesSel);
             case MmioRegisters.QUEUE_NUM_MAX -> selectedQueue() == null ? 0 : selectedQueue().maxSize();
             case MmioRegisters.QUEUE_READY -> selectedQueue() != null && selectedQueue().isReady() ? 1 : 0;
             case MmioRegisters.INTERRUPT_STATUS -> interruptStatus.get();
@@ -200,7 +197,7 @@ public final class MmioTransport {
     private boolean writeRegister(int offset, int value) {
         switch (offset) {
             case MmioRegisters.DEVICE_FEATURES_SEL -> deviceFeaturesSel = value;
-            case MmioRegisters.DRIVER_FEATURES_SEL -> driverFeaturesSel = value;
+            case MmioRegisters.DRIVER_FEATURES_SEL -> driverFeatures.select(value);
             case MmioRegisters.DRIVER_FEATURES -> writeDriverFeatures(value);
             case MmioRegisters.QUEUE_SEL -> queueSel = value;
             case MmioRegisters.QUEUE_NUM -> configureQueue(offset, value);
@@ -219,14 +216,6 @@ public final class MmioTransport {
         return false;
     }
 
-    private static int featureWord(long features, int select) {
-        return switch (select) {
-            case 0 -> (int) features;
-            case 1 -> (int) (features >>> 32);
-            default -> 0;
-        };
-    }
-
     /** Feature bits may be written only after DRIVER and before FEATURES_OK (3.1.1). */
     private void writeDriverFeatures(int value) {
         if ((status & DeviceStatus.DRIVER) == 0 || (status & DeviceStatus.FEATURES_OK) != 0 || resetPending.get()) {
@@ -234,17 +223,7 @@ public final class MmioTransport {
                     device.name(), Integer.toHexString(status));
             return;
         }
-        switch (driverFeaturesSel) {
-            case 0 -> driverFeatures = (driverFeatures & 0xFFFF_FFFF_0000_0000L) | Integer.toUnsignedLong(value);
-            case 1 -> driverFeatures = (driverFeatures & 0xFFFF_FFFFL) | ((long) value << 32);
-            default -> {
-                if (value != 0) {
-                    GUEST_LOG.warn("{}: the guest accepted features 0x{} in word {}, none are offered there",
-                            device.name(), Integer.toHexString(value), driverFeaturesSel);
-                    acceptedUnoffered = true;
-                }
-            }
-        }
+        driverFeatures.write(value);
     }
 
     /**
@@ -293,29 +272,23 @@ public final class MmioTransport {
         return false;
     }
 
-    /** The driver's features must be offered ones and include VIRTIO_F_VERSION_1 (6.1). */
+    /** The driver's features must be offered ones and include VIRTIO_F_VERSION_1. */
     private boolean featuresAcceptable() {
-        long offered = device.offeredFeatures();
-        if ((driverFeatures & ~offered) != 0 || acceptedUnoffered) {
-            GUEST_LOG.warn("{}: the guest accepted features 0x{} that were not offered (0x{})", device.name(),
-                    Long.toHexString(driverFeatures & ~offered), Long.toHexString(offered));
-            return false;
+        String refusal = driverFeatures.refusal(device.offeredFeatures());
+        if (refusal != null) {
+            GUEST_LOG.warn("{}: {}; FEATURES_OK refused", device.name(), refusal);
         }
-        if (!VirtioFeatures.has(driverFeatures, VirtioFeatures.VIRTIO_F_VERSION_1)) {
-            GUEST_LOG.warn("{}: the guest did not accept VIRTIO_F_VERSION_1 (legacy drivers are not supported)",
-                    device.name());
-            return false;
-        }
-        return true;
+        return refusal == null;
     }
 
     private void activate() {
-        boolean eventIdx = VirtioFeatures.has(driverFeatures, VirtioFeatures.VIRTIO_F_EVENT_IDX);
-        boolean indirect = VirtioFeatures.has(driverFeatures, VirtioFeatures.VIRTIO_RING_F_INDIRECT_DESC);
+        long features = driverFeatures.accepted();
+        boolean eventIdx = VirtioFeatures.has(features, VirtioFeatures.VIRTIO_F_EVENT_IDX);
+        boolean indirect = VirtioFeatures.has(features, VirtioFeatures.VIRTIO_RING_F_INDIRECT_DESC);
         for (Queue queue : queues) {
             queue.setFeatures(eventIdx, indirect);
         }
-        device.activate(new Activation(memory, List.of(queues), driverFeatures, signals));
+        device.activate(new Activation(memory, List.of(queues), features, signals));
         active = true;
     }
 
@@ -375,9 +348,7 @@ public final class MmioTransport {
             }
             status = 0;
             deviceFeaturesSel = 0;
-            driverFeaturesSel = 0;
-            driverFeatures = 0;
-            acceptedUnoffered = false;
+            driverFeatures.reset();
             queueSel = 0;
             interruptStatus.set(0);
             resetPending.set(false);
