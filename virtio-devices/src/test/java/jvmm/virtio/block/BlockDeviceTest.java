@@ -298,6 +298,50 @@ class BlockDeviceTest {
         }
     }
 
+    @Test
+    void requestsThroughIndirectTablesWork() throws Exception {
+        long features = BASE_FEATURES | VirtioFeatures.bit(VirtioFeatures.VIRTIO_RING_F_INDIRECT_DESC);
+        try (var f = new BlockFixture(dir, false, null, features)) {
+            byte[] data = new byte[512];
+            Arrays.fill(data, (byte) 0x3c);
+
+            assertThat(f.request(VirtioBlk.T_OUT, 5, data, 0).status()).isEqualTo(S_OK);
+            var read = f.request(VirtioBlk.T_IN, 5, NONE, 512);
+
+            assertThat(read.data()).isEqualTo(data);
+            assertThat(f.queue().numFree()).as("one descriptor per request, all returned").isEqualTo(16);
+        }
+    }
+
+    @Test
+    void discardLimitsAreAdvertisedInTheConfigSpace() throws Exception {
+        try (var f = fixture(false)) {
+            assertThat(f.driver.readConfig(36, 4)).as("max_discard_sectors").isEqualTo(DiskLimits.DEFAULT_MAX_RANGE_SECTORS);
+            assertThat(f.driver.readConfig(40, 4)).as("max_discard_seg").isEqualTo(DiskLimits.DEFAULT_MAX_RANGES);
+            assertThat(f.driver.readConfig(48, 4)).as("max_write_zeroes_sectors")
+                    .isEqualTo(DiskLimits.DEFAULT_MAX_RANGE_SECTORS);
+            assertThat(f.driver.readConfig(56, 1)).as("write_zeroes_may_unmap").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aShortGetIdBufferGetsTheStartOfTheSerial() throws Exception {
+        try (var f = fixture(false)) {
+            var done = f.request(VirtioBlk.T_GET_ID, 0, NONE, 4);
+
+            assertThat(done.status()).isEqualTo(S_OK);
+            assertThat(new String(done.data(), StandardCharsets.US_ASCII)).isEqualTo("disk");
+        }
+    }
+
+    @Test
+    void discardAndWriteZeroesOnAReadOnlyDiskFail() throws Exception {
+        try (var f = fixture(true)) {
+            assertThat(f.request(VirtioBlk.T_DISCARD, 0, range(0, 8, 0), 0).status()).isEqualTo(S_IOERR);
+            assertThat(f.request(VirtioBlk.T_WRITE_ZEROES, 0, range(0, 8, 0), 0).status()).isEqualTo(S_IOERR);
+        }
+    }
+
     private static byte[] range(long sector, int sectors, int flags) {
         byte[] bytes = new byte[16];
         for (int i = 0; i < 8; i++) {
