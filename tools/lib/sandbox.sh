@@ -52,11 +52,11 @@ jvmm_sandbox_image_dir() {
 }
 
 # Builds the image when missing (under a lock, so parallel callers build it once) and prints
-# its directory, which holds vmlinuz and initrd.img.
+# its directory, which holds kernel and initrd.img.
 jvmm_sandbox_ensure_image() {
     local dir pkg start
     dir=$(jvmm_sandbox_image_dir) || return 1
-    if [ -f "$dir/vmlinuz" ] && [ -f "$dir/initrd.img" ] && command -v qemu-system-x86_64 >/dev/null; then
+    if [ -f "$dir/kernel" ] && [ -f "$dir/initrd.img" ] && command -v qemu-system-x86_64 >/dev/null; then
         echo "$dir"; return 0
     fi
     mkdir -p "$(dirname "$dir")"
