@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.concurrent.CountDownLatch;
 import jvmm.kvm.VcpuExit;
 import jvmm.kvm.VcpuFd;
+import jvmm.kvm.sys.Errno;
 import jvmm.kvm.sys.ErrnoException;
 import jvmm.kvm.sys.Signals;
 import jvmm.vmm.ExitReason;
@@ -92,7 +93,18 @@ public final class Vcpu {
                 lifecycle.markFirstRun();
             }
             while (!lifecycle.isStopping()) {
-                handle(fd.run());
+                VcpuExit exit;
+                try {
+                    exit = fd.run();
+                } catch (ErrnoException e) {
+                    if (e.is(Errno.EAGAIN)) {
+                        // An application processor waiting for INIT/SIPI was woken without
+                        // becoming runnable: KVM asks to simply run again.
+                        continue;
+                    }
+                    throw e;
+                }
+                handle(exit);
             }
         } catch (ErrnoException e) {
             lifecycle.requestStop(ExitReason.VM_ERROR, "vcpu " + fd.id() + ": " + e.getMessage());
