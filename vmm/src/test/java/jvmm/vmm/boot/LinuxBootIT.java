@@ -3,6 +3,7 @@ package jvmm.vmm.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import jvmm.vmm.ExitReason;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class LinuxBootIT {
 
     @Test
     void defaultGuestReachesItsReadyLineAndPoweroffEndsTheVmmWithZero() throws Exception {
-        var r = VmmProcess.run(TIMEOUT, null, "run", "--cmdline", VmmProcess.cmdlineRunning("echo guest-says-hello"));
+        var r = VmmProcess.run(TIMEOUT, List.of(), "run", "--cmdline", VmmProcess.cmdlineRunning("echo guest-says-hello"));
         assertThat(r.stdout()).as(r.toString()).contains(READY + "1 ", "guest-says-hello", "jvmm-guest: exit=0");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stderr()).as(r.toString()).contains("guest userspace reached").contains("powered off");
@@ -26,7 +27,7 @@ class LinuxBootIT {
 
     @Test
     void twoVcpusAreReportedByTheGuestAndRebootEndsTheVmmWithZero() throws Exception {
-        var r = VmmProcess.run(TIMEOUT, null, "run", "--cpus", "2",
+        var r = VmmProcess.run(TIMEOUT, List.of(), "run", "--cpus", "2",
                 "--cmdline", VmmProcess.cmdlineRunning("grep -c ^processor /proc/cpuinfo; reboot -f"));
         assertThat(r.stdout()).as(r.toString()).contains(READY + "2 ");
         assertThat(r.stdout()).as(r.toString()).containsPattern("(?m)^2\\r?$");
@@ -36,7 +37,7 @@ class LinuxBootIT {
 
     @Test
     void panickingGuestEndsTheVmmWithThePanicExitCode() throws Exception {
-        var r = VmmProcess.run(TIMEOUT, null, "run",
+        var r = VmmProcess.run(TIMEOUT, List.of(), "run",
                 "--cmdline", VmmProcess.cmdlineRunning("echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger"));
         assertThat(r.stdout()).as(r.toString()).contains("Kernel panic");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitReason.GUEST_PANIC.exitCode());
@@ -44,7 +45,11 @@ class LinuxBootIT {
 
     @Test
     void shellOnTheSerialConsoleRunsWhatStdinSends() throws Exception {
-        var r = VmmProcess.run(TIMEOUT, "echo typed-$((6*7))\npoweroff -f\n", "run");
+        // Typed once the shell's prompt is there, as a person would: input sent before the shell
+        // reads its terminal may be flushed by the guest's tty set-up.
+        var r = VmmProcess.run(TIMEOUT, List.of(
+                new VmmProcess.Step("jvmm-guest:/# ", "echo typed-$((6*7))\n"),
+                new VmmProcess.Step("typed-42", "poweroff -f\n")), "run");
         assertThat(r.stdout()).as(r.toString()).contains(READY).contains("typed-42");
         assertThat(r.exitCode()).as(r.toString()).isZero();
     }

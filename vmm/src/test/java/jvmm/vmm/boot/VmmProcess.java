@@ -49,7 +49,11 @@ final class VmmProcess {
                 + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Result run(Duration timeout, String stdin, String... args) throws IOException, InterruptedException {
+    /** Console input sent once {@code expect} has appeared on stdout (after the previous step's match). */
+    record Step(String expect, String send) {}
+
+    /** Runs the VMM and plays {@code steps} on its console, like an expect script. */
+    static Result run(Duration timeout, List<Step> steps, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(root().resolve("tools/vmm").toString());
         cmd.addAll(List.of(args));
@@ -58,13 +62,7 @@ final class VmmProcess {
         var err = new ByteArrayOutputStream();
         Thread o = Thread.ofPlatform().start(() -> copy(p.getInputStream(), out));
         Thread e = Thread.ofPlatform().start(() -> copy(p.getErrorStream(), err));
-        try (var in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (IOException ignored) {
-            // the VMM may have ended already
-        }
+        Thread.ofPlatform().daemon().start(() -> play(steps, out, p));
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -72,12 +70,47 @@ final class VmmProcess {
         }
         o.join();
         e.join();
-        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Result(p.exitValue(), textOf(out), textOf(err));
+    }
+
+    private static void play(List<Step> steps, ByteArrayOutputStream out, Process p) {
+        int from = 0;
+        try (var in = p.getOutputStream()) {
+            for (Step step : steps) {
+                int at;
+                while ((at = textOf(out).indexOf(step.expect(), from)) < 0) {
+                    if (!p.isAlive()) {
+                        return;
+                    }
+                    synchronized (out) {
+                        out.wait(200);
+                    }
+                }
+                from = at + step.expect().length();
+                in.write(step.send().getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            }
+        } catch (IOException | InterruptedException ignored) {
+            // the VMM ended: the assertions on its output tell what happened
+        }
+    }
+
+    private static String textOf(ByteArrayOutputStream out) {
+        synchronized (out) {
+            return out.toString(StandardCharsets.UTF_8);
+        }
     }
 
     private static void copy(InputStream in, ByteArrayOutputStream to) {
+        byte[] buf = new byte[8192];
         try (in) {
-            in.transferTo(to);
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                synchronized (to) {
+                    to.write(buf, 0, n);
+                    to.notifyAll();
+                }
+            }
         } catch (IOException ignored) {
             // the process went away
         }
