@@ -23,7 +23,16 @@ import jvmm.vmm.arch.x86.Gdt;
 import jvmm.vmm.arch.x86.Layout;
 import jvmm.vmm.arch.x86.PageTables;
 import jvmm.vmm.config.ConfigException;
+import jvmm.vmm.config.DiskConfig;
 import jvmm.vmm.config.VmConfig;
+import jvmm.vmm.config.VmConfig.ConsoleMode;
+import jvmm.vmm.event.EventLoop;
+import jvmm.vmm.virtio.VirtioMmioSlots;
+import jvmm.virtio.block.BlockConfig;
+import jvmm.virtio.block.BlockDevice;
+import jvmm.virtio.console.ConsoleDevice;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import jvmm.vmm.console.ConsoleOutput;
 import jvmm.vmm.console.SerialConsole;
 import jvmm.vmm.devices.AcpiPm;
@@ -63,6 +72,8 @@ public final class Vmm implements AutoCloseable {
     private final Bus pio = new Bus("pio");
     private final Bus mmio = new Bus("mmio");
     private final long startNanos;
+    private static final long VIRTIO_CONSOLE_BACKLOG = 64 * 1024;
+    private EventLoop eventLoop;
     private BootTimer bootTimer;
     private ExitStatusPort exitStatus;
     private SerialConsole console;
@@ -107,7 +118,8 @@ public final class Vmm implements AutoCloseable {
     private void build(VmConfig config) throws HostException, ErrnoException {
         // Guest memory and the kernel first: a bad kernel is reported before anything of KVM's.
         SegmentGuestMemory memory = mapMemory(config.memoryBytes());
-        LoadedKernel kernel = loadGuest(memory, config);
+        VirtioMmioSlots virtio = virtioSlots(config);
+        LoadedKernel kernel = loadGuest(memory, config, virtio);
         Kvm kvm = openKvm();
         owned.add(kvm);
         checkKvm(kvm, config);
@@ -122,6 +134,7 @@ public final class Vmm implements AutoCloseable {
             vm.setUserMemoryRegion(slot++, 0, r.base().value(), r.segment().byteSize(), r.segment());
         }
         addLegacyDevices(vm);
+        addVirtioDevices(config, memory, vm, virtio);
         pio.seal();
         mmio.seal();
         createVcpus(kvm, vm, config.cpus(), kernel);
@@ -138,7 +151,7 @@ public final class Vmm implements AutoCloseable {
     public static void checkGuest(VmConfig config) throws HostException {
         Vmm scratch = new Vmm(System.nanoTime(), OutputStream.nullOutputStream(), -1);
         try {
-            loadGuest(scratch.mapMemory(config.memoryBytes()), config);
+            loadGuest(scratch.mapMemory(config.memoryBytes()), config, virtioSlots(config));
         } catch (ErrnoException e) {
             throw new HostException("can't map %d MiB of guest memory: %s".formatted(config.memoryBytes() >> 20,
                     e.getMessage()), e);
@@ -187,13 +200,17 @@ public final class Vmm implements AutoCloseable {
         return new SegmentGuestMemory(regions);
     }
 
-    private static LoadedKernel loadGuest(SegmentGuestMemory memory, VmConfig config) {
+    private static VirtioMmioSlots virtioSlots(VmConfig config) {
+        return new VirtioMmioSlots(config.disks().size() + (config.console() == ConsoleMode.VIRTIO ? 1 : 0));
+    }
+
+    private static LoadedKernel loadGuest(SegmentGuestMemory memory, VmConfig config, VirtioMmioSlots virtio) {
         Gdt.write(memory);
         PageTables.write(memory);
-        var rsdp = AcpiTables.build(memory, config.cpus(), List.of());
+        var rsdp = AcpiTables.build(memory, config.cpus(), virtio.slots());
         try {
-            return KernelLoader.load(memory, new BootRequest(config.kernel(), config.initrd(), config.cmdline(),
-                    config.memoryBytes(), Optional.of(rsdp)));
+            return KernelLoader.load(memory, new BootRequest(config.kernel(), config.initrd(),
+                    config.cmdline() + virtio.cmdlineDevices(), config.memoryBytes(), Optional.of(rsdp)));
         } catch (KernelLoadException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -218,6 +235,34 @@ public final class Vmm implements AutoCloseable {
             LOG.warn("the guest kernel panicked");
             lifecycle.reportPanic();
         }));
+    }
+
+    /** Disks first (vda, vdb, ... in order), then the virtio console; all served by one event loop. */
+    private void addVirtioDevices(VmConfig config, SegmentGuestMemory memory, VmFd vm, VirtioMmioSlots virtio)
+            throws ErrnoException {
+        eventLoop = new EventLoop();
+        owned.add(eventLoop);
+        int slot = 0;
+        for (DiskConfig d : config.disks()) {
+            String name = "vd" + (char) ('a' + slot);
+            BlockDevice disk = BlockDevice.open(name, new BlockConfig(d.path(), d.readOnly(), d.id().orElse(null)));
+            owned.add(disk);
+            virtio.attach(slot++, disk, memory, vm, mmio, eventLoop, owned);
+        }
+        if (config.console() == ConsoleMode.VIRTIO) {
+            ConsoleDevice hvc = new ConsoleDevice("hvc0", data -> {
+                for (byte b : data.toArray(ValueLayout.JAVA_BYTE)) {
+                    console.output().accept(b);
+                }
+            });
+            virtio.attach(slot, hvc, memory, vm, mmio, eventLoop, owned);
+            console.redirectInput((bytes, len) -> {
+                while (hvc.pendingInput() > VIRTIO_CONSOLE_BACKLOG && !lifecycle.isStopping()) {
+                    Thread.sleep(10); // the guest isn't reading: stop taking stdin
+                }
+                hvc.offerInput(Arrays.copyOf(bytes, len));
+            });
+        }
     }
 
     /** An edge-triggered line into the in-kernel irqchip through an irqfd. */
@@ -261,6 +306,7 @@ public final class Vmm implements AutoCloseable {
 
     /** Runs the VM until the guest powers off, reboots, panics, fails, or the user stops it. */
     public ExitReason run() throws InterruptedException {
+        eventLoop.start();
         console.start();
         StopSignals.install(() -> lifecycle.requestStop(ExitReason.STOPPED, "stopped by a signal"));
         for (Vcpu v : vcpus) {

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import jvmm.vmm.HostException;
 import jvmm.vmm.Vmm;
 import jvmm.vmm.config.ConfigException;
+import jvmm.vmm.config.DiskConfig;
 import jvmm.vmm.config.Sizes;
 import jvmm.vmm.config.VmConfig;
 import picocli.CommandLine.Command;
@@ -38,6 +39,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--cpus", paramLabel = "N", description = "Number of vCPUs (default: ${DEFAULT-VALUE}).")
     int cpus = 1;
+
+    @Option(names = "--disk", paramLabel = "PATH[,ro][,id=NAME]",
+            description = "A raw disk image as virtio-blk (vda, vdb, ... in order); ro makes it read-only, id sets its serial. Repeatable.")
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "--console", paramLabel = "serial|virtio",
+            description = "Where stdin/stdout are connected: the serial port ttyS0 (default) or virtio-console hvc0 (the serial port still shows early boot output).")
+    String consoleMode = "serial";
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "off, error, warn, info, debug or trace (default: info). Logs go to stderr.")
     String logLevel = "info";
@@ -89,7 +98,16 @@ final class RunCommand implements Callable<Integer> {
         if (i.isPresent()) {
             requireReadable(i.get(), "--initrd");
         }
-        return new VmConfig(k, i, cmdline, mem, cpus);
+        VmConfig.ConsoleMode console = switch (consoleMode) {
+            case "serial" -> VmConfig.ConsoleMode.SERIAL;
+            case "virtio" -> VmConfig.ConsoleMode.VIRTIO;
+            default -> throw new ConfigException("invalid --console '%s': serial or virtio".formatted(consoleMode));
+        };
+        String line = cmdline;
+        if (defaultGuest && console == VmConfig.ConsoleMode.VIRTIO && !line.contains("jvmm.console=")) {
+            line += " jvmm.console=hvc0"; // the default guest's shell then runs on hvc0
+        }
+        return new VmConfig(k, i, line, mem, cpus, disks.stream().map(DiskConfig::parse).toList(), console);
     }
 
     /** The same run for the sandbox, with the default guest's files named (they are built already). */

@@ -2,6 +2,7 @@ package jvmm.vmm.config;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,8 +14,20 @@ import java.util.Optional;
  * @param cmdline the kernel command line
  * @param memoryBytes guest RAM in bytes
  * @param cpus the number of vCPUs
+ * @param disks virtio-blk disks, in the order the guest sees them (vda, vdb, ...)
+ * @param console where stdin and stdout are connected
  */
-public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus) {
+public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus,
+                       List<DiskConfig> disks, ConsoleMode console) {
+
+    /** Where the guest's interactive console is: the 16550 UART, or virtio-console (hvc0). */
+    public enum ConsoleMode { SERIAL, VIRTIO }
+
+    /** A VM with no virtio devices and the serial console. */
+    public VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus) {
+        this(kernel, initrd, cmdline, memoryBytes, cpus, List.of(), ConsoleMode.SERIAL);
+    }
+
 
     public static final String DEFAULT_CMDLINE =
             "console=ttyS0 reboot=k panic=1 i8042.noaux i8042.nomux i8042.dumbkbd quiet";
@@ -26,6 +39,8 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long 
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(initrd, "initrd");
         Objects.requireNonNull(cmdline, "cmdline");
+        Objects.requireNonNull(console, "console");
+        disks = List.copyOf(disks);
         if (memoryBytes < MIN_MEMORY) {
             throw new ConfigException("memory %s is too small: at least %s"
                     .formatted(Sizes.format(memoryBytes), Sizes.format(MIN_MEMORY)));

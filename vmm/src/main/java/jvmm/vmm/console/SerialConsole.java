@@ -28,6 +28,14 @@ public final class SerialConsole implements AutoCloseable {
     private final VmLifecycle lifecycle;
     private final int inputFd;
     private Serial16550 serial;
+    private volatile InputTarget target;
+
+    /** Where console input goes: the UART by default, or another console device. */
+    @FunctionalInterface
+    public interface InputTarget {
+        /** Takes {@code len} bytes of {@code bytes}; may wait (backpressure), never drops. */
+        void feed(byte[] bytes, int len) throws InterruptedException;
+    }
     private Terminal.Saved savedTerminal;
 
     /** @param inputFd where console input comes from (stdin), or -1 for none */
@@ -43,6 +51,12 @@ public final class SerialConsole implements AutoCloseable {
 
     public void attach(Serial16550 serial) {
         this.serial = serial;
+        this.target = this::feedSerial;
+    }
+
+    /** Sends console input to {@code other} instead of the UART (e.g. virtio-console). */
+    public void redirectInput(InputTarget other) {
+        this.target = other;
     }
 
     /** Starts forwarding stdin; puts a terminal in raw mode first. */
@@ -80,7 +94,7 @@ public final class SerialConsole implements AutoCloseable {
                         lifecycle.requestStop(ExitReason.STOPPED, "quit from the console (Ctrl-A x)");
                     }
                 }
-                feed(bytes, len);
+                target.feed(bytes, len);
             }
         } catch (ErrnoException e) {
             LOG.debug("console input ended: {}", e.getMessage());
@@ -89,7 +103,7 @@ public final class SerialConsole implements AutoCloseable {
         }
     }
 
-    private void feed(byte[] bytes, int len) throws InterruptedException {
+    private void feedSerial(byte[] bytes, int len) throws InterruptedException {
         int off = 0;
         while (off < len && !lifecycle.isStopping()) {
             int n = serial.enqueueInput(bytes, off, len - off);

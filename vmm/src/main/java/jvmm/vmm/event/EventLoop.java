@@ -1,0 +1,106 @@
+package jvmm.vmm.event;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import jvmm.kvm.sys.Epoll;
+import jvmm.kvm.sys.ErrnoException;
+import jvmm.kvm.sys.EventFd;
+import jvmm.virtio.RateLimitedLog;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The VMM's one device thread: epoll over ioeventfds (queue kicks), other eventfds and file
+ * descriptors, each with a handler that runs on this thread. Device work happens here, never on
+ * a vCPU thread. A handler that throws is logged (rate-limited) and the loop goes on.
+ */
+public final class EventLoop implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(EventLoop.class);
+    private static final long STOP_TOKEN = 0;
+
+    private final Epoll epoll;
+    private final EventFd stop;
+    private final Map<Long, Runnable> handlers = new ConcurrentHashMap<>();
+    private final AtomicLong nextToken = new AtomicLong(STOP_TOKEN + 1);
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, 10_000_000_000L, 10);
+    private volatile boolean stopping;
+    private Thread thread;
+
+    public EventLoop() throws ErrnoException {
+        epoll = Epoll.create();
+        stop = EventFd.create(EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
+        epoll.add(stop.fd(), Epoll.EPOLLIN, STOP_TOKEN);
+    }
+
+    /** Calls {@code handler} on the loop thread whenever {@code fd} is readable. */
+    public void addReadable(int fd, Runnable handler) throws ErrnoException {
+        long token = nextToken.getAndIncrement();
+        handlers.put(token, handler);
+        epoll.add(fd, Epoll.EPOLLIN, token);
+    }
+
+    /** Drains {@code efd} and calls {@code handler}, on the loop thread, each time it is signalled. */
+    public void addEventFd(EventFd efd, Runnable handler) throws ErrnoException {
+        addReadable(efd.fd(), () -> {
+            try {
+                efd.drain();
+            } catch (ErrnoException e) {
+                // EAGAIN: another wake-up already drained it; the handler runs anyway
+            }
+            handler.run();
+        });
+    }
+
+    public void start() {
+        thread = Thread.ofPlatform().name("event-loop").daemon().start(this::loop);
+    }
+
+    private void loop() {
+        Epoll.Events ready = new Epoll.Events(64);
+        while (!stopping) {
+            int n;
+            try {
+                n = epoll.wait(ready, -1);
+            } catch (ErrnoException e) {
+                LOG.error("event loop: epoll_wait failed: {}", e.getMessage());
+                return;
+            }
+            for (int i = 0; i < n && !stopping; i++) {
+                long token = ready.token(i);
+                if (token == STOP_TOKEN) {
+                    return;
+                }
+                Runnable h = handlers.get(token);
+                if (h == null) {
+                    continue;
+                }
+                try {
+                    h.run();
+                } catch (RuntimeException e) {
+                    failures.warn("event handler failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        try {
+            stop.signal();
+        } catch (ErrnoException e) {
+            LOG.debug("event loop stop: {}", e.getMessage());
+        }
+        if (thread != null) {
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stop.close();
+        epoll.close();
+    }
+}
