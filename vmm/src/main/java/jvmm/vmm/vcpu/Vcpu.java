@@ -22,7 +22,9 @@ import org.apache.logging.log4j.Logger;
  * <p>Stopping: the thread blocks {@link #KICK_SIGNAL} in its own mask but tells KVM to leave it
  * unblocked inside KVM_RUN; {@link #kick} sets immediate_exit and sends that signal to the thread,
  * so a vCPU in the guest or about to enter it returns EINTR, and the pending signal is consumed
- * without any Java signal handler.
+ * without any Java signal handler. Kicks are only sent while the thread is in its run loop (a
+ * lock orders the two): when a JVM thread ends, HotSpot restores the signal mask it was created
+ * with, and a kick still pending then would take the signal's default action and end the process.
  */
 public final class Vcpu {
 
@@ -39,6 +41,7 @@ public final class Vcpu {
     private final VmLifecycle lifecycle;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile int tid;
+    private boolean kickable; // guarded by this: the thread blocks KICK_SIGNAL and may be signalled
     private Thread thread;
 
     public Vcpu(VcpuFd fd, Bus pio, Bus mmio, VmLifecycle lifecycle) {
@@ -61,10 +64,12 @@ public final class Vcpu {
     /** Makes the vCPU leave KVM_RUN soon; harmless if it already stopped. */
     public void kick() {
         fd.setImmediateExit(true);
-        int t = tid;
-        if (t > 0 && thread.isAlive()) {
+        synchronized (this) {
+            if (!kickable) {
+                return;
+            }
             try {
-                Signals.tgkill(Signals.getpid(), t, KICK_SIGNAL);
+                Signals.tgkill(Signals.getpid(), tid, KICK_SIGNAL);
             } catch (ErrnoException e) {
                 LOG.debug("kick of vcpu {}: {}", fd.id(), e.getMessage());
             }
@@ -82,6 +87,9 @@ public final class Vcpu {
             Signals.blockOnThisThread(KICK_SIGNAL);
             fd.setSignalMask(Signals.threadMask() & ~Signals.bit(KICK_SIGNAL));
             tid = Signals.gettid();
+            synchronized (this) {
+                kickable = true;
+            }
         } catch (ErrnoException e) {
             lifecycle.requestStop(ExitReason.VM_ERROR, "vcpu " + fd.id() + " setup: " + e.getMessage());
             return;
@@ -112,10 +120,15 @@ public final class Vcpu {
             LOG.error("vcpu {} failed", fd.id(), e);
             lifecycle.requestStop(ExitReason.VM_ERROR, "vcpu " + fd.id() + ": internal error: " + e);
         } finally {
+            synchronized (this) {
+                kickable = false; // no kick is sent from now on...
+            }
             try {
-                Signals.consumePending(KICK_SIGNAL);
-            } catch (ErrnoException ignored) {
-                // the thread ends here anyway
+                while (Signals.consumePending(KICK_SIGNAL)) {
+                    // ...and every one already sent (real-time signals queue) is taken here
+                }
+            } catch (ErrnoException e) {
+                LOG.error("vcpu {}: can't clear pending kicks: {}", fd.id(), e.getMessage());
             }
         }
     }
