@@ -13,7 +13,6 @@ import jvmm.kvm.LapicState;
 import jvmm.kvm.Sregs;
 import jvmm.kvm.VcpuFd;
 import jvmm.kvm.VmFd;
-import jvmm.kvm.sys.Errno;
 import jvmm.kvm.sys.ErrnoException;
 import jvmm.kvm.sys.EventFd;
 import jvmm.kvm.sys.Mapping;
@@ -38,6 +37,7 @@ import jvmm.vmm.console.SerialConsole;
 import jvmm.vmm.devices.AcpiPm;
 import jvmm.vmm.devices.BootTimer;
 import jvmm.vmm.devices.Bus;
+import jvmm.vmm.devices.EventFdLine;
 import jvmm.vmm.devices.ExitStatusPort;
 import jvmm.vmm.devices.I8042;
 import jvmm.vmm.devices.IrqLine;
@@ -270,15 +270,7 @@ public final class Vmm implements AutoCloseable {
         EventFd efd = EventFd.create(EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
         owned.add(efd);
         vm.irqfd(efd, gsi);
-        return () -> {
-            try {
-                efd.signal();
-            } catch (ErrnoException e) {
-                if (!e.is(Errno.EAGAIN)) { // counter saturated: an interrupt is pending anyway
-                    LOG.warn("raising IRQ {} failed: {}", gsi, e.getMessage());
-                }
-            }
-        };
+        return new EventFdLine(efd, "IRQ " + gsi);
     }
 
     private void createVcpus(Kvm kvm, VmFd vm, int count, LoadedKernel kernel) throws ErrnoException {

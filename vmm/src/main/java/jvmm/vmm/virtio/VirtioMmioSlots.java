@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import jvmm.kvm.VmFd;
-import jvmm.kvm.sys.Errno;
 import jvmm.kvm.sys.ErrnoException;
 import jvmm.kvm.sys.EventFd;
 import jvmm.virtio.device.VirtioDevice;
@@ -15,6 +14,7 @@ import jvmm.vmm.acpi.VirtioMmioSlot;
 import jvmm.vmm.arch.x86.Layout;
 import jvmm.vmm.devices.Bus;
 import jvmm.vmm.devices.BusDevice;
+import jvmm.vmm.devices.EventFdLine;
 import jvmm.vmm.event.EventLoop;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -70,11 +70,14 @@ public final class VirtioMmioSlots {
         owned.add(irq);
         vm.irqfd(irq, slot.gsi());
         EventFd[] kicks = new EventFd[device.queueCount()];
+        EventFdLine[] wakeups = new EventFdLine[kicks.length];
         for (int q = 0; q < kicks.length; q++) {
             kicks[q] = EventFd.create(EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
             owned.add(kicks[q]);
+            wakeups[q] = new EventFdLine(kicks[q], device + " queue " + q);
         }
-        MmioTransport transport = new MmioTransport(device, memory, () -> signal(irq), q -> signal(kicks[q]));
+        EventFdLine interrupt = new EventFdLine(irq, device + " interrupt");
+        MmioTransport transport = new MmioTransport(device, memory, interrupt::trigger, q -> wakeups[q].trigger());
         long notify = slot.base().value() + transport.queueNotifyOffset();
         for (int q = 0; q < kicks.length; q++) {
             int queue = q;
@@ -95,15 +98,5 @@ public final class VirtioMmioSlots {
         transports.add(transport);
         LOG.debug("virtio-mmio slot {}: {} at {} IRQ {}", index, device, slot.base(), slot.gsi());
         return transport;
-    }
-
-    private static void signal(EventFd efd) {
-        try {
-            efd.signal();
-        } catch (ErrnoException e) {
-            if (!e.is(Errno.EAGAIN)) { // a saturated counter is already pending
-                LOG.warn("eventfd signal failed: {}", e.getMessage());
-            }
-        }
     }
 }
