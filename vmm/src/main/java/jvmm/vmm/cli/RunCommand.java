@@ -63,15 +63,17 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LogLevel.set(logLevel);
         VmConfig config = toConfig();
-        Vmm.checkGuest(config);
         if (check) {
+            Vmm.checkGuest(config);
             System.err.printf("vmm: configuration OK: kernel %s%s, %s memory, %d vCPU(s)%n", config.kernel(),
                     config.initrd().map(i -> ", initrd " + i).orElse(""), Sizes.format(config.memoryBytes()), config.cpus());
             return 0;
         }
         if (KvmPlacement.needsSandbox()) {
+            Vmm.checkGuest(config); // bad input is reported here in seconds, not after the sandbox starts
             return KvmPlacement.runInSandbox(innerArgs(config), config);
         }
+        // Directly on KVM, Vmm.create loads the guest before it opens /dev/kvm: the same check.
         try (Vmm vmm = Vmm.create(config)) {
             return vmm.run().exitCode();
         }
@@ -116,8 +118,18 @@ final class RunCommand implements Callable<Integer> {
         args.addAll(spec.commandLine().getParseResult().originalArgs());
         args.remove(0); // the top-level parse result starts with "run" itself
         if (defaultGuest) {
+            // The command line may have gained default-guest words (jvmm.console=hvc0): pass the
+            // final one, since inside, with --kernel given, nothing would add them.
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i).equals("--cmdline")) {
+                    args.subList(i, Math.min(i + 2, args.size())).clear();
+                    i--;
+                } else if (args.get(i).startsWith("--cmdline=")) {
+                    args.remove(i--);
+                }
+            }
             args.addAll(List.of("--kernel", config.kernel().toString(),
-                    "--initrd", config.initrd().orElseThrow().toString()));
+                    "--initrd", config.initrd().orElseThrow().toString(), "--cmdline", config.cmdline()));
         }
         return args;
     }
