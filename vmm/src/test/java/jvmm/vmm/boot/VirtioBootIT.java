@@ -70,6 +70,33 @@ class VirtioBootIT {
         assertThat(r.stdout()).as(r.toString()).containsPattern("/dev/vda / ext4");
     }
 
+    @Test
+    void whatTheGuestSyncedIsInTheHostFileEvenWhenTheVmmIsKilled() throws Exception {
+        Path data = dir.resolve("data.img");
+        Files.write(data, new byte[(int) (32 * MIB)]);
+        String cmd = String.join("; ",
+                "head -c 16777216 /dev/urandom > /tmp/r",
+                "cat /tmp/r > /dev/vda",
+                "sync",
+                "echo guest-sha=$(sha256sum /tmp/r | cut -d' ' -f1) synced",
+                "sleep 600");
+        var r = VmmProcess.run(TIMEOUT, List.of(VmmProcess.Step.killOn(" synced")), "run",
+                "--disk", data.toString(), "--cmdline", VmmProcess.cmdlineRunning(cmd));
+        assertThat(r.exitCode()).as(r.toString()).isNotZero(); // killed, not powered off
+        Matcher m = Pattern.compile("guest-sha=([0-9a-f]{64}) synced").matcher(r.stdout());
+        assertThat(m.find()).as(r.toString()).isTrue();
+        assertThat(sha256(data, 16 * MIB)).isEqualTo(m.group(1));
+    }
+
+    @Test
+    void shellOnTheVirtioConsoleRunsWhatIsTyped() throws Exception {
+        var r = VmmProcess.run(TIMEOUT, List.of(
+                new VmmProcess.Step("jvmm-guest:/# ", "tty; echo typed-$((6*7))\n"),
+                new VmmProcess.Step("typed-42", "poweroff -f\n")), "run", "--console", "virtio");
+        assertThat(r.stdout()).as(r.toString()).contains("virtio=hvc0", "/dev/hvc0", "typed-42");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+
     private static Path defaultRootfs() throws Exception {
         Process p = new ProcessBuilder(VmmProcess.root().resolve("guest-images/build-default-guest").toString(), "--print-paths")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -49,8 +49,15 @@ final class VmmProcess {
                 + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Console input sent once {@code expect} has appeared on stdout (after the previous step's match). */
-    record Step(String expect, String send) {}
+    /**
+     * Console input sent once {@code expect} has appeared on stdout (after the previous step's
+     * match); a {@code null} send kills the VMM and everything it started with SIGKILL instead.
+     */
+    record Step(String expect, String send) {
+        static Step killOn(String expect) {
+            return new Step(expect, null);
+        }
+    }
 
     /** Runs the VMM and plays {@code steps} on its console, like an expect script. */
     static Result run(Duration timeout, List<Step> steps, String... args) throws IOException, InterruptedException {
@@ -87,6 +94,11 @@ final class VmmProcess {
                     }
                 }
                 from = at + step.expect().length();
+                if (step.send() == null) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    return;
+                }
                 in.write(step.send().getBytes(StandardCharsets.UTF_8));
                 in.flush();
             }
