@@ -18,6 +18,7 @@ export PATH
 BOOT_TIMER_PORT=0x440
 BOOT_TIMER_VALUE=123
 EXIT_STATUS_PORT=0x441
+COMMAND_START_PORT=0x442
 NEWROOT=/newroot
 
 say() { echo "jvmm-guest: $*"; }
@@ -145,16 +146,22 @@ power_off() {
 	reboot -f
 }
 
+# Runs the jvmm.cmd command on the console terminal. Port 0x442 marks where its output starts
+# and 0x441 (its exit status) where it ends; jvmm-outb drains the terminals first, so `vmm exec`
+# can show exactly the command's output. jvmm.exec=raw (set by `vmm exec` when its own stdin is
+# not a terminal) turns off echo and LF -> CRLF, so piped output arrives byte for byte.
 run_command() {
 	encoded=$1 tty=$2
 	if ! command=$(echo "$encoded" | base64 -d 2>/dev/null) || [ -z "$command" ]; then
 		say "error: jvmm.cmd is not valid base64"
 		status=255
 	else
+		[ "$(cmdline_value jvmm.exec)" = raw ] && stty -echo -onlcr <"$tty" 2>/dev/null
+		jvmm-outb "$COMMAND_START_PORT" 1 <"$tty" 2>/dev/null
 		sh -c "$command" <"$tty" >"$tty" 2>&1
 		status=$?
 	fi
-	jvmm-outb "$EXIT_STATUS_PORT" "$status" 2>/dev/null
+	jvmm-outb "$EXIT_STATUS_PORT" "$status" <"$tty" 2>/dev/null
 	say "exit=$status"
 	power_off
 }

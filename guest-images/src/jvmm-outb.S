@@ -2,18 +2,25 @@
  * jvmm-outb PORT VALUE -- write one byte to an x86 I/O port from guest user space.
  *
  * Why this exists: the guest protocol signals the VMM through I/O ports (0x440 boot timer,
- * 0x441 command exit status), but Debian's cloud kernel is built without CONFIG_DEVPORT, so
+ * 0x441 command exit status, 0x442 command start), but Debian's cloud kernel is built without CONFIG_DEVPORT, so
  * /dev/port (what `dd` would use) does not exist, and busybox has no port I/O applet. This
  * program asks the kernel for access to that single port with ioperm(2) and executes OUTB.
  *
  * It is assembled and linked by build-default-guest with Debian's binutils into a static,
  * libc-free ELF of a few hundred bytes, so the initramfs needs no C library.
  *
+ * Before the write it waits until the output already written to its stdin, stdout and stderr has
+ * been transmitted, where they are terminals (ioctl TCSBRK with a non-zero argument: tcdrain).
+ * So console text printed before a signal reaches the VMM before the signal does: `vmm exec`
+ * cuts the console at the 0x441/0x442 writes and relies on it.
+ *
  * PORT and VALUE are decimal or 0x-prefixed hexadecimal; PORT <= 0xffff, VALUE <= 0xff.
  * Exit status: 0 written, 1 ioperm refused (not root / no CAP_SYS_RAWIO), 2 bad arguments.
  */
         .intel_syntax noprefix
         .set    SYS_write, 1
+        .set    SYS_ioctl, 16
+        .set    TCSBRK, 0x5409
         .set    SYS_ioperm, 173
         .set    SYS_exit, 60
 
@@ -40,6 +47,17 @@ _start:
         call    parse_number
         jc      usage
         mov     r13, rax                        /* value */
+
+        xor     r14d, r14d                      /* fd 0, 1, 2: tcdrain where a terminal */
+drain:
+        mov     eax, SYS_ioctl
+        mov     edi, r14d
+        mov     esi, TCSBRK
+        mov     edx, 1                          /* non-zero: wait, send no break */
+        syscall                                 /* ENOTTY and the like are fine */
+        inc     r14d
+        cmp     r14d, 3
+        jb      drain
 
         mov     eax, SYS_ioperm                 /* ioperm(port, 1, 1) */
         mov     rdi, r12

@@ -33,6 +33,7 @@ import jvmm.virtio.console.ConsoleDevice;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import jvmm.vmm.console.ConsoleOutput;
+import jvmm.vmm.console.ConsoleRouter;
 import jvmm.vmm.console.SerialConsole;
 import jvmm.vmm.devices.AcpiPm;
 import jvmm.vmm.devices.BootTimer;
@@ -78,12 +79,13 @@ public final class Vmm implements AutoCloseable {
     private ExitStatusPort exitStatus;
     private SerialConsole console;
 
-    private final OutputStream consoleOut;
+    private final ConsoleRouter consoleRouter;
     private final int consoleInFd;
+    private ConsoleOutput consoleOutput;
 
-    private Vmm(long startNanos, OutputStream consoleOut, int consoleInFd) {
+    private Vmm(long startNanos, ConsoleRouter consoleRouter, int consoleInFd) {
         this.startNanos = startNanos;
-        this.consoleOut = consoleOut;
+        this.consoleRouter = consoleRouter;
         this.consoleInFd = consoleInFd;
     }
 
@@ -102,7 +104,15 @@ public final class Vmm implements AutoCloseable {
      * is not -1, that file descriptor as console input (tests use a stream and no input).
      */
     public static Vmm create(VmConfig config, OutputStream consoleOut, int consoleInFd) throws HostException {
-        Vmm vmm = new Vmm(VmmClock.startNanos(), consoleOut, consoleInFd);
+        return create(config, new ConsoleRouter(consoleOut, null, null, false), consoleInFd);
+    }
+
+    /**
+     * Creates the VM with its console output going through {@code console} (stdout, console log,
+     * expect watch; for {@code exec}, windows opened and closed by the guest's command ports).
+     */
+    public static Vmm create(VmConfig config, ConsoleRouter console, int consoleInFd) throws HostException {
+        Vmm vmm = new Vmm(VmmClock.startNanos(), console, consoleInFd);
         try {
             vmm.build(config);
             return vmm;
@@ -149,7 +159,7 @@ public final class Vmm implements AutoCloseable {
      * @throws ConfigException naming what is wrong with the kernel or initrd
      */
     public static void checkGuest(VmConfig config) throws HostException {
-        Vmm scratch = new Vmm(System.nanoTime(), OutputStream.nullOutputStream(), -1);
+        Vmm scratch = new Vmm(System.nanoTime(), null, -1);
         try {
             loadGuest(scratch.mapMemory(config.memoryBytes()), config, virtioSlots(config));
         } catch (ErrnoException e) {
@@ -217,7 +227,8 @@ public final class Vmm implements AutoCloseable {
     }
 
     private void addLegacyDevices(VmFd vm) throws ErrnoException {
-        console = new SerialConsole(new ConsoleOutput(consoleOut, null), consoleInFd, lifecycle);
+        consoleOutput = new ConsoleOutput(consoleRouter);
+        console = new SerialConsole(consoleOutput, consoleInFd, lifecycle);
         owned.add(console);
         Serial16550 serial = new Serial16550(console.output(), irq(vm, Layout.COM1_IRQ));
         console.attach(serial);
@@ -229,8 +240,19 @@ public final class Vmm implements AutoCloseable {
                 () -> lifecycle.requestStop(ExitReason.REBOOT, "the guest reset through the ACPI reset register")));
         bootTimer = new BootTimer(startNanos);
         pio.register(Layout.BOOT_TIMER_PORT, 1, bootTimer);
-        exitStatus = new ExitStatusPort();
-        pio.register(Layout.EXIT_STATUS_PORT, 1, exitStatus);
+        exitStatus = new ExitStatusPort(new ExitStatusPort.Listener() {
+            @Override
+            public void commandStarted() {
+                consoleOutput.mark(consoleRouter::openWindow);
+            }
+
+            @Override
+            public void commandEnded(int status) {
+                consoleOutput.mark(consoleRouter::closeWindow);
+                LOG.debug("the guest command exited with status {}", status);
+            }
+        });
+        pio.register(Layout.EXIT_STATUS_PORT, ExitStatusPort.LENGTH, exitStatus);
         pio.register(Layout.PVPANIC_PORT, 1, new PvPanic(() -> {
             LOG.warn("the guest kernel panicked");
             lifecycle.reportPanic();
@@ -333,6 +355,26 @@ public final class Vmm implements AutoCloseable {
 
     public ExitStatusPort exitStatus() {
         return exitStatus;
+    }
+
+    /** Asks the VM to stop (from any thread); {@link #run} then returns {@link ExitReason#STOPPED}. */
+    public void requestStop(String why) {
+        lifecycle.requestStop(ExitReason.STOPPED, why);
+    }
+
+    /** What stopped the VM, once it stopped: "the guest powered off (ACPI S5)", "timed out ...". */
+    public String stopDetail() {
+        return lifecycle.detail();
+    }
+
+    /** {@link System#nanoTime()} at VMM start (the JVM process's start). */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** {@link System#nanoTime()} of the first KVM_RUN, or -1 before it. */
+    public long firstRunNanos() {
+        return lifecycle.firstRunNanos();
     }
 
     @Override

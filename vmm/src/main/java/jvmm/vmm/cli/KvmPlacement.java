@@ -5,7 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import jvmm.vmm.config.Durations;
+import picocli.CommandLine.Model.CommandSpec;
 import jvmm.vmm.HostException;
 import jvmm.vmm.config.VmConfig;
 
@@ -17,6 +22,7 @@ import jvmm.vmm.config.VmConfig;
 final class KvmPlacement {
 
     private static final long SANDBOX_OVERHEAD = 1536L << 20;
+    private static final Duration SANDBOX_START_ALLOWANCE = Duration.ofMinutes(10);
     private static final long SANDBOX_MIN_MEMORY = 4L << 30;
 
     private KvmPlacement() {
@@ -53,7 +59,8 @@ final class KvmPlacement {
      * Runs {@code tools/vmm} with {@code vmmArgs} inside the KVM sandbox, sized for {@code config},
      * with this process's stdin, stdout and stderr, and returns its exit code.
      */
-    static int runInSandbox(List<String> vmmArgs, VmConfig config) throws HostException, InterruptedException {
+    static int runInSandbox(List<String> vmmArgs, VmConfig config, Optional<Duration> timeout)
+            throws HostException, InterruptedException {
         System.err.println("jvmm: the host's KVM can't run Linux guests; running the VM inside the KVM sandbox (slower)");
         System.err.flush();
         long memory = Math.max(SANDBOX_MIN_MEMORY, config.memoryBytes() + SANDBOX_OVERHEAD);
@@ -62,10 +69,58 @@ final class KvmPlacement {
                 "--memory", (memory >> 20) + "M", "--", tool("vmm").toString()));
         cmd.addAll(vmmArgs);
         try {
-            return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            if (timeout.isEmpty()) {
+                return p.waitFor();
+            }
+            // The VMM inside times itself from its own start; this bound only catches a sandbox
+            // that never gets that far.
+            Duration bound = timeout.get().plus(SANDBOX_START_ALLOWANCE);
+            if (p.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                return p.exitValue();
+            }
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor();
+            System.err.printf("jvmm: the KVM sandbox did not finish within --timeout plus %s; stopped it%n",
+                    Durations.format(SANDBOX_START_ALLOWANCE));
+            return 1;
         } catch (IOException e) {
             throw new HostException("can't start the KVM sandbox: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The same subcommand for the VMM inside the sandbox: the original arguments, with the default
+     * guest's files named (they are built already) and the final base command line (it may have
+     * gained default-guest words such as jvmm.console=hvc0, which inside, with --kernel given,
+     * nothing would add). The result is mutable; element 0 is the subcommand's name.
+     */
+    static List<String> innerArgs(CommandSpec spec, VmOptions vm, VmConfig config) {
+        List<String> original = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        List<String> args = new ArrayList<>(List.of(original.removeFirst())); // the subcommand's name
+        if (vm.defaultGuest()) {
+            args.addAll(List.of("--kernel", config.kernel().toString(),
+                    "--initrd", config.initrd().orElseThrow().toString(), "--cmdline", vm.baseCmdline()));
+            boolean options = true;
+            for (int i = 0; i < original.size(); i++) {
+                String a = original.get(i);
+                if (a.equals("--")) {
+                    options = false;
+                }
+                if (options && a.equals("--cmdline")) {
+                    i++; // and its value
+                } else if (!(options && a.startsWith("--cmdline="))) {
+                    args.add(a);
+                }
+            }
+        } else {
+            if (vm.initrd == null && config.initrd().isPresent()) {
+                args.addAll(List.of("--initrd", config.initrd().get().toString())); // exec's default initramfs
+            }
+            args.addAll(original);
+        }
+        return args;
     }
 
     private static Path tool(String name) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A virtual machine monitor in Java: boots Linux on KVM.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ExecCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_USAGE = 2;

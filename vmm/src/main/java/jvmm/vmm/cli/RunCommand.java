@@ -1,52 +1,58 @@
 package jvmm.vmm.cli;
 
-import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import jvmm.vmm.HostException;
+import java.util.regex.Pattern;
 import jvmm.vmm.Vmm;
-import jvmm.vmm.config.ConfigException;
-import jvmm.vmm.config.DiskConfig;
+import jvmm.vmm.config.Durations;
 import jvmm.vmm.config.Sizes;
 import jvmm.vmm.config.VmConfig;
+import jvmm.vmm.console.ConsoleWatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vmm run}: boot a kernel and wait until the guest ends. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+/** {@code vmm run}: boot a kernel and wait until the guest ends, or until what is expected of it is seen. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Boot a Linux kernel. Without --kernel, boots the default guest "
-                + "(built from Debian packages on first use)."},
+                + "(built from Debian packages on first use).",
+                "With --expect, it is a boot test: the VM stops as soon as every expectation has been seen "
+                + "on the console (exit 0), or when a fail pattern appears, the time is up or the guest stops first (exit 1)."},
         footer = {"", "Exit status: 0 when the guest powers off or reboots, 3 when it panicked,",
-                "1 on a host or VM error, 2 on bad input, 130 when stopped by a signal or the console escape (Ctrl-A x)."})
+                "1 on a host or VM error, 2 on bad input, 130 when stopped by a signal or the console escape (Ctrl-A x).",
+                "With --expect, --fail-on or --timeout: 0 when every expectation was seen, 1 otherwise (the reason and the last",
+                "console lines are on stderr)."})
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--kernel", paramLabel = "PATH", description = "bzImage or ELF vmlinux to boot.")
-    Path kernel;
+    static final int EXIT_EXPECT_FAILED = 1;
 
-    @Option(names = "--initrd", paramLabel = "PATH", description = "initramfs to load with the kernel.")
-    Path initrd;
+    @Mixin
+    VmOptions vm;
 
-    @Option(names = "--cmdline", paramLabel = "STR", description = "Kernel command line (default: ${DEFAULT-VALUE}).")
-    String cmdline = VmConfig.DEFAULT_CMDLINE;
+    @Option(names = "--expect", paramLabel = "REGEX",
+            description = "A pattern the console must show; repeatable, matched in order (each after the previous match). "
+                    + "The VM stops once all were seen.")
+    List<String> expect = new ArrayList<>();
 
-    @Option(names = "--memory", paramLabel = "SIZE", description = "Guest RAM, e.g. 512M or 2G; a bare number is MiB (default: 512M).")
-    String memory = "512M";
+    @Option(names = "--fail-on", paramLabel = "REGEX",
+            description = "A pattern that fails the run as soon as a console line matches it; repeatable. "
+                    + "Default with --expect: 'Kernel panic - not syncing', 'BUG: ', 'Oops: '.")
+    List<String> failOn = new ArrayList<>();
 
-    @Option(names = "--cpus", paramLabel = "N", description = "Number of vCPUs (default: ${DEFAULT-VALUE}).")
-    int cpus = 1;
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Stop the VM after this long (e.g. 90s, 5m; a bare number is seconds) and exit 1. "
+                    + "Counted from the VMM's start (inside the KVM sandbox: from the VMM's start there).")
+    String timeout;
 
-    @Option(names = "--disk", paramLabel = "PATH[,ro][,id=NAME]",
-            description = "A raw disk image as virtio-blk (vda, vdb, ... in order); ro makes it read-only, id sets its serial. Repeatable.")
-    List<String> disks = new ArrayList<>();
-
-    @Option(names = "--console", paramLabel = "serial|virtio",
-            description = "Where stdin/stdout are connected: the serial port ttyS0 (default) or virtio-console hvc0 (the serial port still shows early boot output).")
-    String consoleMode = "serial";
+    @Option(names = "--console-log", paramLabel = "FILE", description = "Also write the whole guest console to FILE.")
+    Path consoleLog;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "off, error, warn, info, debug or trace (default: info). Logs go to stderr.")
     String logLevel = "info";
@@ -57,12 +63,19 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private boolean defaultGuest;
-
     @Override
     public Integer call() throws Exception {
         LogLevel.set(logLevel);
-        VmConfig config = toConfig();
+        List<Pattern> expectations = VmSession.compile(expect, "--expect");
+        List<Pattern> failPatterns = VmSession.compile(failOn, "--fail-on");
+        if (failPatterns.isEmpty() && !expectations.isEmpty()) {
+            failPatterns = ConsoleWatch.DEFAULT_FAIL_PATTERNS;
+        }
+        Optional<Duration> limit = VmSession.parseTimeout(timeout);
+        VmConfig config = vm.toConfig("");
+        if (consoleLog != null) {
+            VmSession.openLog(consoleLog).close();
+        }
         if (check) {
             Vmm.checkGuest(config);
             System.err.printf("vmm: configuration OK: kernel %s%s, %s memory, %d vCPU(s)%n", config.kernel(),
@@ -71,78 +84,34 @@ final class RunCommand implements Callable<Integer> {
         }
         if (KvmPlacement.needsSandbox()) {
             Vmm.checkGuest(config); // bad input is reported here in seconds, not after the sandbox starts
-            return KvmPlacement.runInSandbox(innerArgs(config), config);
+            return KvmPlacement.runInSandbox(KvmPlacement.innerArgs(spec, vm, config), config, limit);
         }
         // Directly on KVM, Vmm.create loads the guest before it opens /dev/kvm: the same check.
-        try (Vmm vmm = Vmm.create(config)) {
-            return vmm.run().exitCode();
-        }
+        VmSession.Outcome o = new VmSession(config).timeout(limit.orElse(null)).consoleLog(consoleLog)
+                .watch(expectations, failPatterns).run();
+        boolean watching = !expectations.isEmpty() || !failPatterns.isEmpty() || limit.isPresent();
+        return watching ? verdict(o, !expectations.isEmpty(), System.err) : o.reason().exitCode();
     }
 
-    VmConfig toConfig() throws HostException {
-        long mem = Sizes.parse(memory);
-        long hostMem = HostInfo.totalMemoryBytes();
-        if (hostMem > 0 && mem > hostMem) {
-            throw new ConfigException("--memory %s is more than the host has (%s)".formatted(memory, Sizes.format(hostMem)));
+    /** The exit code of a watched run, with its summary line (and the console's tail on failure) on {@code err}. */
+    static int verdict(VmSession.Outcome o, boolean expecting, PrintStream err) {
+        var watch = o.watch();
+        String failure;
+        if (watch.failure().isPresent()) {
+            failure = watch.failure().get();
+        } else if (expecting && watch.allMatched()) {
+            err.printf("vmm: expect: passed, %d of %d seen (%s)%n", watch.matches().size(), watch.matches().size(), o.times());
+            return 0;
+        } else if (o.timedOutAfter().isPresent()) {
+            failure = "timed out after " + Durations.format(o.timedOutAfter().get())
+                    + watch.pending().map(p -> " waiting for " + p).orElse("");
+        } else if (expecting) {
+            failure = "the guest stopped (%s) before %s was seen".formatted(o.detail(), watch.pending().orElseThrow());
+        } else {
+            return o.reason().exitCode(); // only fail patterns, none seen: the guest's own outcome
         }
-        Path k = kernel;
-        Optional<Path> i = Optional.ofNullable(initrd);
-        if (k == null) {
-            if (initrd != null) {
-                throw new ConfigException("--initrd needs --kernel (the default guest brings its own initramfs)");
-            }
-            DefaultGuest guest = DefaultGuest.build();
-            defaultGuest = true;
-            k = guest.kernel();
-            i = Optional.of(guest.initrd());
-        }
-        requireReadable(k, "--kernel");
-        if (i.isPresent()) {
-            requireReadable(i.get(), "--initrd");
-        }
-        VmConfig.ConsoleMode console = switch (consoleMode) {
-            case "serial" -> VmConfig.ConsoleMode.SERIAL;
-            case "virtio" -> VmConfig.ConsoleMode.VIRTIO;
-            default -> throw new ConfigException("invalid --console '%s': serial or virtio".formatted(consoleMode));
-        };
-        String line = cmdline;
-        if (defaultGuest && console == VmConfig.ConsoleMode.VIRTIO && !line.contains("jvmm.console=")) {
-            line += " jvmm.console=hvc0"; // the default guest's shell then runs on hvc0
-        }
-        return new VmConfig(k, i, line, mem, cpus, disks.stream().map(DiskConfig::parse).toList(), console);
-    }
-
-    /** The same run for the sandbox, with the default guest's files named (they are built already). */
-    private List<String> innerArgs(VmConfig config) {
-        List<String> args = new ArrayList<>(List.of("run"));
-        args.addAll(spec.commandLine().getParseResult().originalArgs());
-        args.remove(0); // the top-level parse result starts with "run" itself
-        if (defaultGuest) {
-            // The command line may have gained default-guest words (jvmm.console=hvc0): pass the
-            // final one, since inside, with --kernel given, nothing would add them.
-            for (int i = 0; i < args.size(); i++) {
-                if (args.get(i).equals("--cmdline")) {
-                    args.subList(i, Math.min(i + 2, args.size())).clear();
-                    i--;
-                } else if (args.get(i).startsWith("--cmdline=")) {
-                    args.remove(i--);
-                }
-            }
-            args.addAll(List.of("--kernel", config.kernel().toString(),
-                    "--initrd", config.initrd().orElseThrow().toString(), "--cmdline", config.cmdline()));
-        }
-        return args;
-    }
-
-    private static void requireReadable(Path p, String option) {
-        if (!Files.exists(p)) {
-            throw new ConfigException("%s %s: no such file".formatted(option, p));
-        }
-        if (!Files.isRegularFile(p)) {
-            throw new ConfigException("%s %s: not a regular file".formatted(option, p));
-        }
-        if (!Files.isReadable(p)) {
-            throw new ConfigException("%s %s: not readable (permission denied)".formatted(option, p));
-        }
+        err.printf("vmm: expect: failed: %s (%s)%n", failure, o.times());
+        o.printTail(err);
+        return EXIT_EXPECT_FAILED;
     }
 }

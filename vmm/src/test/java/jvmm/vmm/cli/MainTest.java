@@ -53,6 +53,29 @@ class MainTest {
     }
 
     @Test
+    void execNeedsACommandAndItsHelpNamesTheExitStatuses() {
+        Outcome missing = run("exec");
+        assertThat(missing.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(missing.err()).startsWith("vmm: Missing required parameter: 'CMD").contains("--help");
+        Outcome help = run("exec", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--kernel", "--disk", "--timeout", "--console-log", "124", "125")
+                .doesNotContain("--stdin-tty");
+    }
+
+    @Test
+    void runHelpDescribesExpectMode() {
+        assertThat(run("run", "--help").out()).contains("--expect", "--fail-on", "--timeout", "--console-log");
+    }
+
+    @Test
+    void severalExecWordsAreQuotedForTheShellAndOneIsAShellCommandLine() {
+        assertThat(ExecCommand.shellCommand(java.util.List.of("echo hi; exit 3"))).isEqualTo("echo hi; exit 3");
+        assertThat(ExecCommand.shellCommand(java.util.List.of("printf", "%s|", "a b", "it's", "$HOME", "")))
+                .isEqualTo("printf '%s|' 'a b' 'it'\\''s' '$HOME' ''");
+    }
+
+    @Test
     void missingCommandIsAUsageError() {
         assertThat(run().code()).isEqualTo(Main.EXIT_USAGE);
     }
@@ -66,7 +89,15 @@ class MainTest {
                 {"run", "--kernel", kernel.toString(), "--memory", "8M"},
                 {"run", "--kernel", dir.resolve("missing").toString()},
                 {"run", "--kernel", kernel.toString(), "--log-level", "loud"},
-                {"run", "--kernel", kernel.toString(), "--memory", "100000T"}}) {
+                {"run", "--kernel", kernel.toString(), "--memory", "100000T"},
+                {"run", "--kernel", kernel.toString(), "--timeout", "soon"},
+                {"run", "--kernel", kernel.toString(), "--expect", "ready("},
+                {"run", "--kernel", kernel.toString(), "--fail-on", "*"},
+                {"run", "--kernel", kernel.toString(), "--console-log", dir.resolve("no/such/dir/log").toString()},
+                {"run", "--kernel", kernel.toString(), "--disk", "x,speed=fast"},
+                {"exec", "--kernel", kernel.toString(), "--timeout", "0", "--", "true"},
+                {"exec", "--kernel", kernel.toString(), "--stdin-tty", "maybe", "--", "true"},
+                {"exec", "--kernel", kernel.toString(), "--initrd", kernel.toString(), "--memory", "1X", "--", "true"}}) {
             Outcome o = run(args);
             assertThat(o.code()).as(String.join(" ", args)).isEqualTo(Main.EXIT_USAGE);
             assertThat(o.err()).as(String.join(" ", args)).startsWith("vmm: ").doesNotContain("\tat ");

@@ -39,14 +39,13 @@ class ConsoleTest {
     @Test
     void outputArrivesInOrderAndCloseFlushesEverything() {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        StringBuilder tapped = new StringBuilder();
-        ConsoleOutput out = new ConsoleOutput(sink, b -> tapped.append((char) b));
+        ConsoleOutput out = new ConsoleOutput(sink);
         String text = "x".repeat(200_000) + "end\n";
         for (int i = 0; i < text.length(); i++) {
             out.accept(text.charAt(i));
         }
         out.close();
         assertThat(sink.toString(StandardCharsets.US_ASCII)).isEqualTo(text);
-        assertThat(tapped.toString()).isEqualTo(text);
+        assertThat(out.position()).isEqualTo(text.length());
     }
 }

@@ -89,6 +89,7 @@ public final class Layout {
     /** The SLP_TYP value of the DSDT's \_S5_ package: written with SLP_EN to power off. */
     public static final int ACPI_S5_SLEEP_TYPE = 5;
     public static final int BOOT_TIMER_PORT = 0x440;
+    /** The guest command ports: exit status at 0x441, command start at 0x442 (ExitStatusPort). */
     public static final int EXIT_STATUS_PORT = 0x441;
     /** The pvpanic device's port (ACPI _HID "QEMU0001"), where QEMU's ISA pvpanic sits too. */
     public static final int PVPANIC_PORT = 0x505;

@@ -1,0 +1,115 @@
+package jvmm.vmm.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import jvmm.vmm.HostException;
+import jvmm.vmm.config.ConfigException;
+import jvmm.vmm.config.DiskConfig;
+import jvmm.vmm.config.Sizes;
+import jvmm.vmm.config.VmConfig;
+import picocli.CommandLine.Option;
+
+/** The options that describe one VM, shared by {@code run} and {@code exec}. */
+final class VmOptions {
+
+    @Option(names = "--kernel", paramLabel = "PATH", description = "bzImage or ELF vmlinux to boot.")
+    Path kernel;
+
+    @Option(names = "--initrd", paramLabel = "PATH", description = "initramfs to load with the kernel.")
+    Path initrd;
+
+    @Option(names = "--cmdline", paramLabel = "STR", description = "Kernel command line (default: ${DEFAULT-VALUE}).")
+    String cmdline = VmConfig.DEFAULT_CMDLINE;
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "Guest RAM, e.g. 512M or 2G; a bare number is MiB (default: 512M).")
+    String memory = "512M";
+
+    @Option(names = "--cpus", paramLabel = "N", description = "Number of vCPUs (default: ${DEFAULT-VALUE}).")
+    int cpus = 1;
+
+    @Option(names = "--disk", paramLabel = "PATH[,ro][,id=NAME]",
+            description = "A raw disk image as virtio-blk (vda, vdb, ... in order); ro makes it read-only, id sets its serial. Repeatable.")
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "--console", paramLabel = "serial|virtio",
+            description = "Where stdin/stdout are connected: the serial port ttyS0 (default) or virtio-console hvc0 (the serial port still shows early boot output).")
+    String consoleMode = "serial";
+
+    private boolean defaultGuest;
+    private String baseCmdline;
+
+    /** Whether {@link #toConfig} picked the default guest (no --kernel). */
+    boolean defaultGuest() {
+        return defaultGuest;
+    }
+
+    /** The command line {@link #toConfig} used before {@code extraWords}: the user's plus the default guest's words. */
+    String baseCmdline() {
+        return baseCmdline;
+    }
+
+    /**
+     * The VM these options describe, with {@code extraWords} appended to the kernel command line.
+     * Builds the default guest when no --kernel is given.
+     */
+    VmConfig toConfig(String extraWords) throws HostException {
+        return toConfig(extraWords, false);
+    }
+
+    /**
+     * As {@link #toConfig(String)}; with {@code defaultInitrd}, a --kernel without --initrd boots
+     * with the default guest's initramfs (whose /init runs {@code jvmm.cmd}).
+     */
+    VmConfig toConfig(String extraWords, boolean defaultInitrd) throws HostException {
+        long mem = Sizes.parse(memory);
+        long hostMem = HostInfo.totalMemoryBytes();
+        if (hostMem > 0 && mem > hostMem) {
+            throw new ConfigException("--memory %s is more than the host has (%s)".formatted(memory, Sizes.format(hostMem)));
+        }
+        List<DiskConfig> parsedDisks = disks.stream().map(DiskConfig::parse).toList();
+        VmConfig.ConsoleMode console = switch (consoleMode) {
+            case "serial" -> VmConfig.ConsoleMode.SERIAL;
+            case "virtio" -> VmConfig.ConsoleMode.VIRTIO;
+            default -> throw new ConfigException("invalid --console '%s': serial or virtio".formatted(consoleMode));
+        };
+        Path k = kernel;
+        Optional<Path> i = Optional.ofNullable(initrd);
+        if (k == null) {
+            if (initrd != null) {
+                throw new ConfigException("--initrd needs --kernel (the default guest brings its own initramfs)");
+            }
+            DefaultGuest guest = DefaultGuest.build();
+            defaultGuest = true;
+            k = guest.kernel();
+            i = Optional.of(guest.initrd());
+        } else if (initrd == null && defaultInitrd) {
+            i = Optional.of(DefaultGuest.build().initrd());
+        }
+        requireReadable(k, "--kernel");
+        if (i.isPresent()) {
+            requireReadable(i.get(), "--initrd");
+        }
+        String line = cmdline;
+        if (defaultGuest && console == VmConfig.ConsoleMode.VIRTIO && !line.contains("jvmm.console=")) {
+            line += " jvmm.console=hvc0"; // the default guest's shell then runs on hvc0
+        }
+        baseCmdline = line;
+        String full = extraWords.isEmpty() ? line : line + " " + extraWords;
+        return new VmConfig(k, i, full, mem, cpus, parsedDisks, console);
+    }
+
+    private static void requireReadable(Path p, String option) {
+        if (!Files.exists(p)) {
+            throw new ConfigException("%s %s: no such file".formatted(option, p));
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new ConfigException("%s %s: not a regular file".formatted(option, p));
+        }
+        if (!Files.isReadable(p)) {
+            throw new ConfigException("%s %s: not readable (permission denied)".formatted(option, p));
+        }
+    }
+}
