@@ -3,17 +3,18 @@ package jvmm.vmm.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import jvmm.junit.GuestSpec;
+import jvmm.junit.GuestVm;
+import jvmm.junit.JvmmExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +25,9 @@ class VirtioBootIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
     private static final long MIB = 1 << 20;
+
+    @RegisterExtension
+    static final JvmmExtension JVMM = new JvmmExtension();
 
     @TempDir
     Path dir;
@@ -45,29 +49,27 @@ class VirtioBootIT {
                 "echo guest-sha=$(sha256sum /tmp/r | cut -d' ' -f1)",
                 "if echo x > /dev/vdb; then echo ro-accepted; else echo ro-refused; fi",
                 "ls /sys/block | tr '\\n' ' '; echo");
-        var r = VmmProcess.run(TIMEOUT, List.of(), "run", "--memory", "512M", "--console", "virtio",
-                "--disk", data + ",id=jvmm-data", "--disk", ro + ",ro",
-                "--cmdline", VmmProcess.cmdlineRunning(cmd));
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.stdout()).as(r.toString())
+        GuestVm vm = JVMM.boot(GuestSpec.defaultGuest().memory("512M").virtioConsole()
+                .vmmArgs("--disk", data + ",id=jvmm-data").readOnlyDisk(ro)
+                .appendCmdline(BootTests.runsCommand(cmd)));
+        assertThat(vm.awaitExit(TIMEOUT)).as(vm.console()).isZero();
+        assertThat(vm.console())
                 .contains("virtio=vda,vdb,hvc0")
                 .contains("jvmm-data")
                 .contains("ro-refused")
                 .contains("vda vdb");
-        Matcher m = Pattern.compile("guest-sha=([0-9a-f]{64})").matcher(r.stdout());
-        assertThat(m.find()).as(r.toString()).isTrue();
+        Matcher m = Pattern.compile("guest-sha=([0-9a-f]{64})").matcher(vm.console());
+        assertThat(m.find()).as(vm.console()).isTrue();
         assertThat(sha256(data, 64 * MIB)).isEqualTo(m.group(1));
         assertThat(Files.readAllBytes(ro)).containsOnly(0);
     }
 
     @Test
     void rootOnVdaBootsFromAnExt4Disk() throws Exception {
-        Path rootfs = dir.resolve("rootfs.ext4");
-        Files.copy(defaultRootfs(), rootfs, StandardCopyOption.REPLACE_EXISTING);
-        var r = VmmProcess.run(TIMEOUT, List.of(), "run", "--disk", rootfs.toString(),
-                "--cmdline", VmmProcess.cmdlineRunning("grep ' / ' /proc/mounts") + " root=/dev/vda");
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.stdout()).as(r.toString()).containsPattern("/dev/vda / ext4");
+        GuestVm vm = JVMM.boot(GuestSpec.defaultGuest().copyOfDisk(JVMM.home().defaultGuestFile("ROOTFS"))
+                .appendCmdline(BootTests.runsCommand("grep ' / ' /proc/mounts") + " root=/dev/vda"));
+        assertThat(vm.awaitExit(TIMEOUT)).as(vm.console()).isZero();
+        assertThat(vm.console()).containsPattern("/dev/vda / ext4");
     }
 
     @Test
@@ -80,29 +82,24 @@ class VirtioBootIT {
                 "sync",
                 "echo guest-sha=$(sha256sum /tmp/r | cut -d' ' -f1) synced",
                 "sleep 600");
-        var r = VmmProcess.run(TIMEOUT, List.of(VmmProcess.Step.killOn(" synced")), "run",
-                "--disk", data.toString(), "--cmdline", VmmProcess.cmdlineRunning(cmd));
-        assertThat(r.exitCode()).as(r.toString()).isNotZero(); // killed, not powered off
-        Matcher m = Pattern.compile("guest-sha=([0-9a-f]{64}) synced").matcher(r.stdout());
-        assertThat(m.find()).as(r.toString()).isTrue();
+        GuestVm vm = JVMM.boot(GuestSpec.defaultGuest().disk(data).appendCmdline(BootTests.runsCommand(cmd)));
+        String line = vm.awaitLine("guest-sha=([0-9a-f]{64}) synced", TIMEOUT);
+        vm.kill(); // SIGKILL to the VMM and all it started: nothing gets to flush on its way out
+        assertThat(vm.process().isAlive()).isFalse();
+        Matcher m = Pattern.compile("guest-sha=([0-9a-f]{64}) synced").matcher(line);
+        assertThat(m.find()).isTrue();
         assertThat(sha256(data, 16 * MIB)).isEqualTo(m.group(1));
     }
 
     @Test
     void shellOnTheVirtioConsoleRunsWhatIsTyped() throws Exception {
-        var r = VmmProcess.run(TIMEOUT, List.of(
-                new VmmProcess.Step("jvmm-guest:/# ", "tty; echo typed-$((6*7))\n"),
-                new VmmProcess.Step("typed-42", "poweroff -f\n")), "run", "--console", "virtio");
-        assertThat(r.stdout()).as(r.toString()).contains("virtio=hvc0", "/dev/hvc0", "typed-42");
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-    }
-
-    private static Path defaultRootfs() throws Exception {
-        Process p = new ProcessBuilder(VmmProcess.root().resolve("guest-images/build-default-guest").toString(), "--print-paths")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).isZero();
-        return out.lines().filter(l -> l.startsWith("ROOTFS=")).map(l -> Path.of(l.substring(7))).findFirst().orElseThrow();
+        GuestVm vm = JVMM.boot(GuestSpec.defaultGuest().virtioConsole());
+        vm.awaitLine(GuestVm.DEFAULT_PROMPT, TIMEOUT);
+        var r = vm.run("tty; echo typed-$((6*7))", Duration.ofMinutes(2));
+        assertThat(r.output()).isEqualTo("/dev/hvc0\ntyped-42\n");
+        vm.send("poweroff -f\n");
+        assertThat(vm.awaitExit(TIMEOUT)).isZero();
+        assertThat(vm.console()).contains("virtio=hvc0");
     }
 
     private static String sha256(Path file, long length) throws Exception {
