@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import jvmm.vmm.HostException;
 import jvmm.vmm.Vmm;
+import jvmm.vmm.config.BalloonOptions;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.DiskConfig;
 import jvmm.vmm.config.Sizes;
@@ -47,6 +48,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--console", paramLabel = "serial|virtio",
             description = "Where stdin/stdout are connected: the serial port ttyS0 (default) or virtio-console hvc0 (the serial port still shows early boot output).")
     String consoleMode = "serial";
+
+    @Option(names = "--balloon", arity = "0..1", fallbackValue = "",
+            paramLabel = "[amount=SIZE][,deflate-on-oom][,stats-interval=S][,free-page-reporting]",
+            description = "A virtio-balloon: amount is how much guest memory it holds at boot (given back to the host), "
+                    + "deflate-on-oom lets the guest take it back when short of memory, stats-interval polls the guest's "
+                    + "memory statistics every S seconds, free-page-reporting discards the free memory the guest reports.")
+    String balloon;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "off, error, warn, info, debug or trace (default: info). Logs go to stderr.")
     String logLevel = "info";
@@ -109,7 +117,8 @@ final class RunCommand implements Callable<Integer> {
         if (defaultGuest && console == VmConfig.ConsoleMode.VIRTIO && !line.contains("jvmm.console=")) {
             line += " jvmm.console=hvc0"; // the default guest's shell then runs on hvc0
         }
-        return new VmConfig(k, i, line, mem, cpus, disks.stream().map(DiskConfig::parse).toList(), console);
+        return new VmConfig(k, i, line, mem, cpus, disks.stream().map(DiskConfig::parse).toList(), console,
+                Optional.ofNullable(balloon).map(BalloonOptions::parse));
     }
 
     /** The same run for the sandbox, with the default guest's files named (they are built already). */

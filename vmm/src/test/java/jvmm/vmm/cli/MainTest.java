@@ -41,7 +41,7 @@ class MainTest {
     void runHelpListsEveryOption() {
         Outcome o = run("run", "--help");
         assertThat(o.code()).isZero();
-        assertThat(o.out()).contains("--kernel", "--initrd", "--cmdline", "--memory", "--cpus", "--log-level", "--check");
+        assertThat(o.out()).contains("--kernel", "--initrd", "--cmdline", "--memory", "--cpus", "--log-level", "--check", "--balloon");
     }
 
     @Test
@@ -66,7 +66,11 @@ class MainTest {
                 {"run", "--kernel", kernel.toString(), "--memory", "8M"},
                 {"run", "--kernel", dir.resolve("missing").toString()},
                 {"run", "--kernel", kernel.toString(), "--log-level", "loud"},
-                {"run", "--kernel", kernel.toString(), "--memory", "100000T"}}) {
+                {"run", "--kernel", kernel.toString(), "--memory", "100000T"},
+                {"run", "--kernel", kernel.toString(), "--balloon", "amount=lots"},
+                {"run", "--kernel", kernel.toString(), "--balloon", "amount=1G"},
+                {"run", "--kernel", kernel.toString(), "--balloon", "stats-interval=soon"},
+                {"run", "--kernel", kernel.toString(), "--balloon", "inflate"}}) {
             Outcome o = run(args);
             assertThat(o.code()).as(String.join(" ", args)).isEqualTo(Main.EXIT_USAGE);
             assertThat(o.err()).as(String.join(" ", args)).startsWith("vmm: ").doesNotContain("\tat ");
