@@ -65,11 +65,38 @@ class BalloonBootIT {
         assertThat(last.guestFree()).as("statistics arrived").isNotEqualTo("n/a");
     }
 
+    @Test
+    void memoryTheGuestFreesIsReportedAndLeavesTheVmmRss() throws Exception {
+        String guest = String.join("\n",
+                "mkdir -p /fill && mount -t tmpfs -o size=600m fill /fill",
+                "dd if=/dev/zero of=/fill/512M bs=1M count=512 2>/dev/null && echo filled-512M",
+                "sleep 4; rm -f /fill/512M; echo freed",
+                // Linux reports free 2 MiB blocks about 2 s after they are freed, in batches.
+                "sleep 15");
+        var r = VmmProcess.run(TIMEOUT, List.of(), "run", "--memory", "1G",
+                "--balloon", "free-page-reporting,stats-interval=1", "--log-level", "debug",
+                "--cmdline", VmmProcess.cmdlineRunning(guest));
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).as(r.toString()).contains("virtio=balloon", "filled-512M", "freed");
+        List<Status> statuses = statuses(r.stderr(), 0);
+        long peak = statuses.stream().mapToLong(Status::rssMib).max().orElseThrow();
+        long end = statuses.getLast().rssMib();
+        System.out.printf("free page reporting boot: VMM RSS %d MiB at the peak, %d MiB at the end%n", peak, end);
+        assertThat(statuses).as("the balloon itself stays empty").allMatch(s -> s.balloonMib() == 0);
+        assertThat(peak - end).as("RSS %d MiB at the peak, %d MiB at the end\n%s", peak, end, r)
+                .isGreaterThanOrEqualTo(450);
+    }
+
     private static List<Status> statuses(String log) {
+        return statuses(log, 600);
+    }
+
+    private static List<Status> statuses(String log, long target) {
         var list = new ArrayList<Status>();
         Matcher m = STATUS.matcher(log);
         while (m.find()) {
-            assertThat(Long.parseLong(m.group(1))).isEqualTo(600);
+            assertThat(Long.parseLong(m.group(1))).isEqualTo(target);
             list.add(new Status(Long.parseLong(m.group(2)), m.group(3), Long.parseLong(m.group(4))));
         }
         assertThat(list).as(log).isNotEmpty();
