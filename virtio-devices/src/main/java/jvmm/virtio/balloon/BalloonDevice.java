@@ -208,8 +208,8 @@ public final class BalloonDevice extends BasicDevice {
         } else if (index == reportingQueue(active)) {
             notify = QueueDrain.drain(queue, memory, chain, report -> report(report, memory));
         } else {
-            // A queue the negotiated features leave out; the driver never set it up.
-            GUEST_LOG.warn("{}: the guest notified queue {}, which its features do not have", name(), index);
+            // A queue the negotiated features leave out (the transport looks at every queue once
+            // on DRIVER_OK): nothing to serve.
             return;
         }
         if (notify) {

@@ -356,6 +356,19 @@ class BalloonDeviceTest {
     }
 
     @Test
+    void whenTheGuestTurnsStatsDownTheReportingQueueMovesUpLikeLinuxNumbersIt() throws Exception {
+        start(new BalloonConfig(0, false, 1, true), REPORTING);
+        touchBalloonPages();
+
+        report(2, FIRST_PFN * PAGE, (int) (8 * PAGE));
+        UsedBuffer ignored = report(3, (FIRST_PFN + 8) * PAGE, (int) (8 * PAGE));
+
+        assertThat(ignored).as("queue 3 is no queue of this driver").isNull();
+        assertThat(balloon.counters().reportedBytes()).isEqualTo(8 * PAGE);
+        assertThat(residentBalloonBytes()).isEqualTo((PFNS - 8) * PAGE);
+    }
+
+    @Test
     void onlyWholePagesOfAnUnalignedReportAreDiscarded() throws Exception {
         start(new BalloonConfig(0, false, 0, true), REPORTING);
         touchBalloonPages();
