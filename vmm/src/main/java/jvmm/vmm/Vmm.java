@@ -26,7 +26,9 @@ import jvmm.vmm.config.DiskConfig;
 import jvmm.vmm.config.VmConfig;
 import jvmm.vmm.config.VmConfig.ConsoleMode;
 import jvmm.vmm.event.EventLoop;
+import jvmm.vmm.virtio.BalloonPoller;
 import jvmm.vmm.virtio.VirtioMmioSlots;
+import jvmm.virtio.balloon.BalloonDevice;
 import jvmm.virtio.block.BlockConfig;
 import jvmm.virtio.block.BlockDevice;
 import jvmm.virtio.console.ConsoleDevice;
@@ -78,6 +80,7 @@ public final class Vmm implements AutoCloseable {
     private BootTimer bootTimer;
     private ExitStatusPort exitStatus;
     private SerialConsole console;
+    private BalloonDevice balloon;
 
     private final ConsoleRouter consoleRouter;
     private final int consoleInFd;
@@ -211,7 +214,8 @@ public final class Vmm implements AutoCloseable {
     }
 
     private static VirtioMmioSlots virtioSlots(VmConfig config) {
-        return new VirtioMmioSlots(config.disks().size() + (config.console() == ConsoleMode.VIRTIO ? 1 : 0));
+        return new VirtioMmioSlots(config.disks().size() + (config.balloon().isPresent() ? 1 : 0)
+                + (config.console() == ConsoleMode.VIRTIO ? 1 : 0));
     }
 
     private static LoadedKernel loadGuest(SegmentGuestMemory memory, VmConfig config, VirtioMmioSlots virtio) {
@@ -259,7 +263,10 @@ public final class Vmm implements AutoCloseable {
         }));
     }
 
-    /** Disks first (vda, vdb, ... in order), then the virtio console; all served by one event loop. */
+    /**
+     * Disks first (vda, vdb, ... in order), then the balloon, then the virtio console; all served
+     * by one event loop.
+     */
     private void addVirtioDevices(VmConfig config, SegmentGuestMemory memory, VmFd vm, VirtioMmioSlots virtio)
             throws ErrnoException {
         eventLoop = new EventLoop();
@@ -270,6 +277,11 @@ public final class Vmm implements AutoCloseable {
             BlockDevice disk = BlockDevice.open(name, new BlockConfig(d.path(), d.readOnly(), d.id().orElse(null)));
             owned.add(disk);
             virtio.attach(slot++, disk, memory, vm, mmio, eventLoop, owned);
+        }
+        if (config.balloon().isPresent()) {
+            balloon = new BalloonDevice("balloon0", config.balloon().get());
+            virtio.attach(slot++, balloon, memory, vm, mmio, eventLoop, owned);
+            BalloonPoller.start(balloon, eventLoop, owned);
         }
         if (config.console() == ConsoleMode.VIRTIO) {
             ConsoleDevice hvc = new ConsoleDevice("hvc0", data -> {
@@ -351,6 +363,11 @@ public final class Vmm implements AutoCloseable {
     /** Nanoseconds from VMM start to guest userspace (the boot-timer port), or -1. */
     public long bootNanos() {
         return bootTimer == null ? -1 : bootTimer.elapsedNanos();
+    }
+
+    /** The balloon, for setting its target and reading its statistics; empty without --balloon. */
+    public Optional<BalloonDevice> balloon() {
+        return Optional.ofNullable(balloon);
     }
 
     public ExitStatusPort exitStatus() {

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -44,6 +45,10 @@ public final class Mapping implements AutoCloseable {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle MADVISE = Native.linkWithErrno("madvise",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle MINCORE = Native.linkWithErrno("mincore",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+    /** The page size mincore reports in; x86-64 base pages. */
+    private static final long PAGE_SIZE = 4096;
 
     private final Arena arena;
     private final MemorySegment segment;
@@ -92,14 +97,52 @@ public final class Mapping implements AutoCloseable {
 
     /** madvise(2) on {@code [offset, offset + length)} of this mapping. */
     public void advise(long offset, long length, int advice) throws ErrnoException {
-        MemorySegment range = segment.asSlice(offset, length);
+        advise(segment.asSlice(offset, length), advice);
+    }
+
+    /** madvise(2) on all of {@code range}, a page-aligned part of some mapping. */
+    public static void advise(MemorySegment range, int advice) throws ErrnoException {
         int result;
         try {
-            result = (int) MADVISE.invokeExact(Native.errnoState(), range, length, advice);
+            result = (int) MADVISE.invokeExact(Native.errnoState(), range, range.byteSize(), advice);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
         Native.check(result, "madvise " + advice);
+    }
+
+    /**
+     * Gives the pages of {@code range} (page-aligned, inside a private anonymous mapping) back to
+     * the kernel with MADV_DONTNEED: they leave the process's RSS at once and read as zero when
+     * next touched (a fresh zero page is faulted in).
+     */
+    public static void discard(MemorySegment range) throws ErrnoException {
+        advise(range, MADV_DONTNEED);
+    }
+
+    /**
+     * How many bytes of {@code range} (page-aligned) are resident in RAM now, by mincore(2): what
+     * part of a mapping counts in the RSS.
+     */
+    public static long residentBytes(MemorySegment range) throws ErrnoException {
+        long pages = (range.byteSize() + PAGE_SIZE - 1) / PAGE_SIZE;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment vector = arena.allocate(Math.max(1, pages));
+            int result;
+            try {
+                result = (int) MINCORE.invokeExact(Native.errnoState(), range, range.byteSize(), vector);
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+            Native.check(result, "mincore");
+            long resident = 0;
+            for (long i = 0; i < pages; i++) {
+                if ((vector.get(JAVA_BYTE, i) & 1) != 0) {
+                    resident++;
+                }
+            }
+            return resident * PAGE_SIZE;
+        }
     }
 
     /** Invalidates the segment, then munmaps it. */

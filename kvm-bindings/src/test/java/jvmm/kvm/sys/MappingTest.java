@@ -40,6 +40,27 @@ class MappingTest {
     }
 
     @Test
+    void discardTakesTouchedPagesOutOfResidenceAndZeroesThem() throws Exception {
+        try (Mapping mapping = Mapping.anonymous(256 * PAGE)) {
+            MemorySegment memory = mapping.segment();
+            assertThat(Mapping.residentBytes(memory)).isZero();
+            for (long page = 0; page < 256; page++) {
+                memory.set(JAVA_LONG, page * PAGE, page + 1);
+            }
+            assertThat(Mapping.residentBytes(memory)).isEqualTo(256 * PAGE);
+
+            Mapping.discard(memory.asSlice(16 * PAGE, 128 * PAGE));
+
+            assertThat(Mapping.residentBytes(memory)).isEqualTo(128 * PAGE);
+            assertThat(Mapping.residentBytes(memory.asSlice(16 * PAGE, 128 * PAGE))).isZero();
+            assertThat(memory.get(JAVA_LONG, 16 * PAGE)).isZero();
+            assertThat(memory.get(JAVA_LONG, 143 * PAGE)).isZero();
+            assertThat(memory.get(JAVA_LONG, 15 * PAGE)).isEqualTo(16);
+            assertThat(memory.get(JAVA_LONG, 144 * PAGE)).isEqualTo(145);
+        }
+    }
+
+    @Test
     void closedMappingCannotBeTouched() throws Exception {
         Mapping mapping = Mapping.anonymous(PAGE);
         MemorySegment memory = mapping.segment();

@@ -49,6 +49,18 @@ public interface GuestMemory {
     /** Sets {@code [addr, addr+len)} to {@code value}. */
     void fill(GuestAddress addr, long len, byte value);
 
+    /** The granule of {@link #discard}: x86-64 base pages, and the balloon's page frames. */
+    long PAGE_SIZE = 4096;
+
+    /**
+     * Gives the host memory behind {@code [addr, addr+len)} back to the host (the balloon's inflated
+     * pages, reported free pages): it leaves the VMM's RSS, and the guest reads zeros there when
+     * it touches the range again. {@code addr} and {@code len} must be multiples of
+     * {@link #PAGE_SIZE} and the range must lie inside one region, else a
+     * {@link GuestMemoryException}.
+     */
+    void discard(GuestAddress addr, long len);
+
     /**
      * A bounds-checked view of {@code [addr, addr+len)} for zero-copy I/O (preadv/pwritev, readv/writev).
      * The range must lie inside one region.

@@ -8,6 +8,8 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import jvmm.kvm.sys.ErrnoException;
+import jvmm.kvm.sys.Mapping;
 
 /**
  * Guest RAM as native memory segments, one per region. The VMM builds it from its mmap'd RAM;
@@ -253,6 +255,30 @@ public final class SegmentGuestMemory implements GuestMemory {
     @Override
     public void fill(GuestAddress addr, long len, byte value) {
         slice(addr, len).fill(value);
+    }
+
+    /**
+     * madvise(MADV_DONTNEED): private anonymous RAM (the VMM's mmap, or an Arena's page-aligned
+     * allocation in tests) drops the pages and refaults them as zeros. A failure here means the
+     * range was not page-aligned memory of ours, which the checks above rule out.
+     */
+    @Override
+    public void discard(GuestAddress addr, long len) {
+        if (!addr.isAligned(PAGE_SIZE) || (len & (PAGE_SIZE - 1)) != 0) {
+            throw new GuestMemoryException("discard of [%s, +0x%x) is not page-aligned".formatted(addr, len));
+        }
+        if (len == 0) {
+            return;
+        }
+        MemorySegment range = slice(addr, len);
+        if ((range.address() & (PAGE_SIZE - 1)) != 0) {
+            throw new IllegalStateException("guest RAM at %s is not page-aligned in the host".formatted(addr));
+        }
+        try {
+            Mapping.discard(range);
+        } catch (ErrnoException e) {
+            throw new IllegalStateException("discard of guest range [%s, +0x%x): %s".formatted(addr, len, e.getMessage()), e);
+        }
     }
 
     @Override

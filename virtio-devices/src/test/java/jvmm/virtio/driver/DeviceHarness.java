@@ -22,13 +22,22 @@ public final class DeviceHarness implements AutoCloseable {
     public static final long DATA = 2 << 20;
 
     private final Arena arena = Arena.ofShared();
-    public final SegmentGuestMemory memory = SegmentGuestMemory.allocate(arena, RAM);
+    public final SegmentGuestMemory memory;
     public final AtomicInteger interrupts = new AtomicInteger();
     public final AtomicInteger notifications = new AtomicInteger();
     public final MmioTransport transport;
     public final MmioDriver driver;
 
     public DeviceHarness(VirtioDevice device) {
+        this(device, null);
+    }
+
+    /**
+     * A harness over {@code ram} (e.g. a real mmap'd region, of at least {@link #RAM} bytes from
+     * guest address 0), which the caller keeps and frees; null allocates it from the harness's arena.
+     */
+    public DeviceHarness(VirtioDevice device, SegmentGuestMemory ram) {
+        memory = ram != null ? ram : SegmentGuestMemory.allocate(arena, RAM);
         var holder = new MmioTransport[1];
         transport = new MmioTransport(device, memory, interrupts::incrementAndGet, index -> {
             notifications.incrementAndGet();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.Arena;
 import java.util.List;
+import jvmm.kvm.sys.Mapping;
 import jvmm.virtio.memory.SegmentGuestMemory.Region;
 import org.junit.jupiter.api.Test;
 
@@ -90,5 +91,38 @@ class SegmentGuestMemoryTest {
         assertThat(GuestAddress.of(0x1000).checkedAdd(0x10).offsetFrom(GuestAddress.of(0x1000))).isEqualTo(0x10);
         assertThatThrownBy(() -> GuestAddress.of(0x10).offsetFrom(GuestAddress.of(0x20)))
                 .isInstanceOf(GuestMemoryException.class);
+    }
+
+    @Test
+    void discardZeroesWholePagesOfAMappingAndTakesThemOutOfTheRss() throws Exception {
+        try (Mapping mapping = Mapping.anonymous(0x40000)) {
+            var ram = new SegmentGuestMemory(List.of(new Region(GuestAddress.of(0x100000), mapping.segment())));
+            ram.fill(GuestAddress.of(0x100000), 0x40000, (byte) 0x5a);
+            assertThat(Mapping.residentBytes(mapping.segment())).isEqualTo(0x40000);
+
+            ram.discard(GuestAddress.of(0x101000), 0x2000);
+
+            assertThat(ram.readU8(GuestAddress.of(0x101000))).isZero();
+            assertThat(ram.readU8(GuestAddress.of(0x102fff))).isZero();
+            assertThat(ram.readU8(GuestAddress.of(0x100fff))).isEqualTo((byte) 0x5a);
+            assertThat(ram.readU8(GuestAddress.of(0x103000))).isEqualTo((byte) 0x5a);
+            // Reading a discarded page maps the shared zero page, which mincore counts: look past it.
+            assertThat(Mapping.residentBytes(mapping.segment().asSlice(0x4000, 0x3c000))).isEqualTo(0x3c000);
+            ram.discard(GuestAddress.of(0x104000), 0x3c000);
+            assertThat(Mapping.residentBytes(mapping.segment().asSlice(0x4000, 0x3c000))).isZero();
+        }
+    }
+
+    @Test
+    void discardRefusesUnalignedRangesAndRangesOutsideRam() {
+        try (var arena = Arena.ofConfined()) {
+            var ram = SegmentGuestMemory.allocate(arena, 0x4000);
+            assertThatThrownBy(() -> ram.discard(GuestAddress.of(0x800), 0x1000))
+                    .isInstanceOf(GuestMemoryException.class).hasMessageContaining("page-aligned");
+            assertThatThrownBy(() -> ram.discard(GuestAddress.of(0x1000), 0x800))
+                    .isInstanceOf(GuestMemoryException.class).hasMessageContaining("page-aligned");
+            assertThatThrownBy(() -> ram.discard(GuestAddress.of(0x3000), 0x2000))
+                    .isInstanceOf(GuestMemoryException.class).hasMessageContaining("not in guest RAM");
+        }
     }
 }

@@ -120,4 +120,10 @@ final class WatchedMemory implements GuestMemory {
         read();
         return inner.slice(addr, len);
     }
+
+    @Override
+    public void discard(GuestAddress addr, long len) {
+        wrote(addr, len);
+        inner.discard(addr, len);
+    }
 }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import jvmm.vmm.HostException;
+import jvmm.virtio.balloon.BalloonConfig;
+import jvmm.vmm.config.BalloonOptions;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.DiskConfig;
 import jvmm.vmm.config.Sizes;
@@ -37,6 +39,13 @@ final class VmOptions {
     @Option(names = "--console", paramLabel = "serial|virtio",
             description = "Where stdin/stdout are connected: the serial port ttyS0 (default) or virtio-console hvc0 (the serial port still shows early boot output).")
     String consoleMode = "serial";
+
+    @Option(names = "--balloon", arity = "0..1", fallbackValue = "",
+            paramLabel = "[amount=SIZE][,deflate-on-oom][,stats-interval=S][,free-page-reporting]",
+            description = "A virtio-balloon: amount is how much guest memory it holds at boot (given back to the host), "
+                    + "deflate-on-oom lets the guest take it back when short of memory, stats-interval polls the guest's "
+                    + "memory statistics every S seconds, free-page-reporting discards the free memory the guest reports.")
+    String balloon;
 
     private boolean defaultGuest;
     private String baseCmdline;
@@ -70,6 +79,7 @@ final class VmOptions {
             throw new ConfigException("--memory %s is more than the host has (%s)".formatted(memory, Sizes.format(hostMem)));
         }
         List<DiskConfig> parsedDisks = disks.stream().map(DiskConfig::parse).toList();
+        Optional<BalloonConfig> parsedBalloon = Optional.ofNullable(balloon).map(BalloonOptions::parse);
         VmConfig.ConsoleMode console = switch (consoleMode) {
             case "serial" -> VmConfig.ConsoleMode.SERIAL;
             case "virtio" -> VmConfig.ConsoleMode.VIRTIO;
@@ -98,7 +108,7 @@ final class VmOptions {
         }
         baseCmdline = line;
         String full = extraWords.isEmpty() ? line : line + " " + extraWords;
-        return new VmConfig(k, i, full, mem, cpus, parsedDisks, console);
+        return new VmConfig(k, i, full, mem, cpus, parsedDisks, console, parsedBalloon);
     }
 
     private static void requireReadable(Path p, String option) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.List;
 import java.util.Optional;
+import jvmm.virtio.balloon.BalloonConfig;
 
 /**
  * Everything needed to create one VM, validated: the CLI and (later) the API and config file
@@ -16,9 +17,10 @@ import java.util.Optional;
  * @param cpus the number of vCPUs
  * @param disks virtio-blk disks, in the order the guest sees them (vda, vdb, ...)
  * @param console where stdin and stdout are connected
+ * @param balloon a virtio-balloon, if any
  */
 public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus,
-                       List<DiskConfig> disks, ConsoleMode console) {
+                       List<DiskConfig> disks, ConsoleMode console, Optional<BalloonConfig> balloon) {
 
     /** Where the guest's interactive console is: the 16550 UART, or virtio-console (hvc0). */
     public enum ConsoleMode { SERIAL, VIRTIO }
@@ -26,6 +28,12 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long 
     /** A VM with no virtio devices and the serial console. */
     public VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus) {
         this(kernel, initrd, cmdline, memoryBytes, cpus, List.of(), ConsoleMode.SERIAL);
+    }
+
+    /** A VM with disks and a console, and no balloon. */
+    public VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus,
+                    List<DiskConfig> disks, ConsoleMode console) {
+        this(kernel, initrd, cmdline, memoryBytes, cpus, disks, console, Optional.empty());
     }
 
 
@@ -40,6 +48,7 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long 
         Objects.requireNonNull(initrd, "initrd");
         Objects.requireNonNull(cmdline, "cmdline");
         Objects.requireNonNull(console, "console");
+        Objects.requireNonNull(balloon, "balloon");
         disks = List.copyOf(disks);
         if (memoryBytes < MIN_MEMORY) {
             throw new ConfigException("memory %s is too small: at least %s"
@@ -47,6 +56,10 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long 
         }
         if (memoryBytes % 4096 != 0) {
             throw new ConfigException("memory %d bytes is not a multiple of 4K".formatted(memoryBytes));
+        }
+        if (balloon.isPresent() && balloon.get().amountBytes() > memoryBytes) {
+            throw new ConfigException("--balloon amount=%s is more than the guest's memory (%s)"
+                    .formatted(Sizes.format(balloon.get().amountBytes()), Sizes.format(memoryBytes)));
         }
         if (cpus < 1 || cpus > MAX_CPUS) {
             throw new ConfigException("--cpus %d is out of range: 1..%d".formatted(cpus, MAX_CPUS));

@@ -6,13 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import jvmm.kvm.sys.Epoll;
 import jvmm.kvm.sys.ErrnoException;
 import jvmm.kvm.sys.EventFd;
+import jvmm.kvm.sys.TimerFd;
 import jvmm.virtio.RateLimitedLog;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The VMM's one device thread: epoll over ioeventfds (queue kicks), other eventfds and file
- * descriptors, each with a handler that runs on this thread. Device work happens here, never on
+ * The VMM's one device thread: epoll over ioeventfds (queue kicks), other eventfds, timerfds and
+ * file descriptors, each with a handler that runs on this thread. Device work happens here, never on
  * a vCPU thread. A handler that throws is logged (rate-limited) and the loop goes on.
  */
 public final class EventLoop implements AutoCloseable {
@@ -48,6 +49,22 @@ public final class EventLoop implements AutoCloseable {
                 efd.drain();
             } catch (ErrnoException e) {
                 // EAGAIN: another wake-up already drained it; the handler runs anyway
+            }
+            handler.run();
+        });
+    }
+
+    /**
+     * Calls {@code handler} on the loop thread each time {@code timer} fires (once per wake-up,
+     * however many intervals passed): the hook for periodic device work, such as the balloon's
+     * statistics poll. The caller arms the timer and owns it.
+     */
+    public void addTimer(TimerFd timer, Runnable handler) throws ErrnoException {
+        addReadable(timer.fd(), () -> {
+            try {
+                timer.drain();
+            } catch (ErrnoException e) {
+                failures.warn("timer fd {}: {}", timer.fd(), e.getMessage());
             }
             handler.run();
         });

@@ -41,7 +41,7 @@ class MainTest {
     void runHelpListsEveryOption() {
         Outcome o = run("run", "--help");
         assertThat(o.code()).isZero();
-        assertThat(o.out()).contains("--kernel", "--initrd", "--cmdline", "--memory", "--cpus", "--log-level", "--check");
+        assertThat(o.out()).contains("--kernel", "--initrd", "--cmdline", "--memory", "--cpus", "--log-level", "--check", "--balloon");
     }
 
     @Test
@@ -97,7 +97,11 @@ class MainTest {
                 {"run", "--kernel", kernel.toString(), "--disk", "x,speed=fast"},
                 {"exec", "--kernel", kernel.toString(), "--timeout", "0", "--", "true"},
                 {"exec", "--kernel", kernel.toString(), "--stdin-tty", "maybe", "--", "true"},
-                {"exec", "--kernel", kernel.toString(), "--initrd", kernel.toString(), "--memory", "1X", "--", "true"}}) {
+                {"exec", "--kernel", kernel.toString(), "--initrd", kernel.toString(), "--memory", "1X", "--", "true"},
+                {"run", "--kernel", kernel.toString(), "--balloon", "amount=lots"},
+                {"run", "--kernel", kernel.toString(), "--balloon", "amount=1G"},
+                {"run", "--kernel", kernel.toString(), "--balloon", "stats-interval=soon"},
+                {"run", "--kernel", kernel.toString(), "--balloon", "inflate"}}) {
             Outcome o = run(args);
             assertThat(o.code()).as(String.join(" ", args)).isEqualTo(Main.EXIT_USAGE);
             assertThat(o.err()).as(String.join(" ", args)).startsWith("vmm: ").doesNotContain("\tat ");
