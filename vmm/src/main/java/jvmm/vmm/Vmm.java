@@ -23,13 +23,16 @@ import jvmm.vmm.arch.x86.Layout;
 import jvmm.vmm.arch.x86.PageTables;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.DiskConfig;
+import jvmm.vmm.config.NetConfig;
 import jvmm.vmm.config.VmConfig;
 import jvmm.vmm.config.VmConfig.ConsoleMode;
 import jvmm.vmm.event.EventLoop;
+import jvmm.vmm.virtio.TapNets;
 import jvmm.vmm.virtio.VirtioMmioSlots;
 import jvmm.virtio.block.BlockConfig;
 import jvmm.virtio.block.BlockDevice;
 import jvmm.virtio.console.ConsoleDevice;
+import jvmm.virtio.net.NetDevice;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import jvmm.vmm.console.ConsoleOutput;
@@ -120,6 +123,7 @@ public final class Vmm implements AutoCloseable {
         SegmentGuestMemory memory = mapMemory(config.memoryBytes());
         VirtioMmioSlots virtio = virtioSlots(config);
         LoadedKernel kernel = loadGuest(memory, config, virtio);
+        List<NetDevice> nets = openNets(config);
         Kvm kvm = openKvm();
         owned.add(kvm);
         checkKvm(kvm, config);
@@ -134,7 +138,7 @@ public final class Vmm implements AutoCloseable {
             vm.setUserMemoryRegion(slot++, 0, r.base().value(), r.segment().byteSize(), r.segment());
         }
         addLegacyDevices(vm);
-        addVirtioDevices(config, memory, vm, virtio);
+        addVirtioDevices(config, nets, memory, vm, virtio);
         pio.seal();
         mmio.seal();
         createVcpus(kvm, vm, config.cpus(), kernel);
@@ -201,7 +205,8 @@ public final class Vmm implements AutoCloseable {
     }
 
     private static VirtioMmioSlots virtioSlots(VmConfig config) {
-        return new VirtioMmioSlots(config.disks().size() + (config.console() == ConsoleMode.VIRTIO ? 1 : 0));
+        return new VirtioMmioSlots(config.disks().size() + config.nets().size()
+                + (config.console() == ConsoleMode.VIRTIO ? 1 : 0));
     }
 
     private static LoadedKernel loadGuest(SegmentGuestMemory memory, VmConfig config, VirtioMmioSlots virtio) {
@@ -237,9 +242,26 @@ public final class Vmm implements AutoCloseable {
         }));
     }
 
-    /** Disks first (vda, vdb, ... in order), then the virtio console; all served by one event loop. */
-    private void addVirtioDevices(VmConfig config, SegmentGuestMemory memory, VmFd vm, VirtioMmioSlots virtio)
-            throws ErrnoException {
+    /**
+     * Attaches a virtio-net device to each TAP of {@code config}, before KVM is opened: a TAP that
+     * doesn't exist or can't be opened is bad input, reported in one line (exit 2).
+     */
+    private List<NetDevice> openNets(VmConfig config) {
+        List<NetDevice> nets = new ArrayList<>();
+        for (NetConfig n : config.nets()) {
+            NetDevice net = TapNets.open(nets.size(), n);
+            owned.add(net);
+            nets.add(net);
+        }
+        return nets;
+    }
+
+    /**
+     * Disks first (vda, vdb, ... in order), then the NICs, then the virtio console; all served
+     * by one event loop.
+     */
+    private void addVirtioDevices(VmConfig config, List<NetDevice> nets, SegmentGuestMemory memory, VmFd vm,
+                                  VirtioMmioSlots virtio) throws ErrnoException {
         eventLoop = new EventLoop();
         owned.add(eventLoop);
         int slot = 0;
@@ -248,6 +270,9 @@ public final class Vmm implements AutoCloseable {
             BlockDevice disk = BlockDevice.open(name, new BlockConfig(d.path(), d.readOnly(), d.id().orElse(null)));
             owned.add(disk);
             virtio.attach(slot++, disk, memory, vm, mmio, eventLoop, owned);
+        }
+        for (NetDevice net : nets) {
+            virtio.attach(slot++, net, memory, vm, mmio, eventLoop, owned);
         }
         if (config.console() == ConsoleMode.VIRTIO) {
             ConsoleDevice hvc = new ConsoleDevice("hvc0", data -> {

@@ -10,6 +10,7 @@ import jvmm.vmm.HostException;
 import jvmm.vmm.Vmm;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.DiskConfig;
+import jvmm.vmm.config.NetConfig;
 import jvmm.vmm.config.Sizes;
 import jvmm.vmm.config.VmConfig;
 import picocli.CommandLine.Command;
@@ -43,6 +44,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--disk", paramLabel = "PATH[,ro][,id=NAME]",
             description = "A raw disk image as virtio-blk (vda, vdb, ... in order); ro makes it read-only, id sets its serial. Repeatable.")
     List<String> disks = new ArrayList<>();
+
+    @Option(names = "--net", paramLabel = "tap=NAME[,mac=MAC]",
+            description = "A virtio-net NIC on the existing TAP interface NAME (the guest's eth0, eth1, ... in order); mac sets its address (default: random, locally administered). Repeatable.")
+    List<String> nets = new ArrayList<>();
 
     @Option(names = "--console", paramLabel = "serial|virtio",
             description = "Where stdin/stdout are connected: the serial port ttyS0 (default) or virtio-console hvc0 (the serial port still shows early boot output).")
@@ -109,7 +114,8 @@ final class RunCommand implements Callable<Integer> {
         if (defaultGuest && console == VmConfig.ConsoleMode.VIRTIO && !line.contains("jvmm.console=")) {
             line += " jvmm.console=hvc0"; // the default guest's shell then runs on hvc0
         }
-        return new VmConfig(k, i, line, mem, cpus, disks.stream().map(DiskConfig::parse).toList(), console);
+        return new VmConfig(k, i, line, mem, cpus, disks.stream().map(DiskConfig::parse).toList(),
+                nets.stream().map(NetConfig::parse).toList(), console);
     }
 
     /** The same run for the sandbox, with the default guest's files named (they are built already). */
