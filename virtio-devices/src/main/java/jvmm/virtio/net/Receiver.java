@@ -86,9 +86,10 @@ final class Receiver {
                 return completed;
             }
             int offered = mergeable ? offeredChains() : 1;
+            MemorySegment[] iov = iovecs(memory, offered);
             long length;
             try {
-                length = backend.receive(iovecs(memory, offered));
+                length = backend.receive(iov);
             } catch (ErrnoException e) {
                 guestLog.warn("{}: reading a frame from {} failed: {}; not reading until the next receive kick",
                         name, backend, e.getMessage());
@@ -99,7 +100,7 @@ final class Receiver {
                 watch.setWatched(true);
                 return completed;
             }
-            completed |= deliver(queue, memory, length, offered);
+            completed |= deliver(queue, memory, length, capacity(iov));
         }
         watch.setWatched(true);
         return completed;
@@ -186,13 +187,19 @@ final class Receiver {
         return iov;
     }
 
-    /** Completes the chains a frame of {@code length} bytes filled, or drops the frame. */
-    private boolean deliver(Queue queue, GuestMemory memory, long length, int offered) {
-        long capacity = 0;
-        Iterator<DescriptorChain> it = held.iterator();
-        for (int c = 0; c < offered; c++) {
-            capacity += it.next().writableLength();
+    private static long capacity(MemorySegment[] iov) {
+        long bytes = 0;
+        for (MemorySegment segment : iov) {
+            bytes += segment.byteSize();
         }
+        return bytes;
+    }
+
+    /**
+     * Completes the chains a frame of {@code length} bytes filled, or drops the frame when it was
+     * larger than the {@code capacity} offered to the read.
+     */
+    private boolean deliver(Queue queue, GuestMemory memory, long length, long capacity) {
         if (length < VirtioNet.HEADER_SIZE || length > capacity) {
             stats.rxDrop();
             guestLog.warn("{}: dropped a {}-byte frame from {}: the guest's receive buffers hold {} bytes",
@@ -201,7 +208,7 @@ final class Receiver {
         }
         int used = 0;
         long left = length;
-        it = held.iterator();
+        Iterator<DescriptorChain> it = held.iterator();
         while (left > 0) {
             DescriptorChain chain = it.next();
             long part = Math.min(left, chain.writableLength());
