@@ -64,6 +64,11 @@ final class VmmProcess {
         List<String> cmd = new ArrayList<>();
         cmd.add(root().resolve("tools/vmm").toString());
         cmd.addAll(List.of(args));
+        return exec(timeout, steps, cmd);
+    }
+
+    /** Runs {@code cmd} (which starts the VMM in its own way, e.g. in a network namespace) like {@link #run}. */
+    static Result exec(Duration timeout, List<Step> steps, List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).directory(root().toFile()).start();
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
