@@ -79,6 +79,11 @@ class NetBootIT {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         String up = group(r, "guest-up-sha=([0-9a-f]{64})");
         String down = group(r, "host-down-sha=([0-9a-f]{64})");
+        Matcher seconds = Pattern.compile("seconds up=\\d+ down=\\d+").matcher(r.stdout());
+        if (seconds.find()) {
+            System.out.println("NetBootIT 100 MiB guest->host, host->guest: " + seconds.group()
+                    + (output("tools/kvm-where").equals("sandbox") ? " (inside the KVM sandbox: only ratios mean anything)" : ""));
+        }
         assertThat(r.stdout()).as(r.toString())
                 .contains("host-up-sha=" + up + " bytes=" + BYTES)
                 .contains("guest-down-sha=" + down + " bytes=" + BYTES);
