@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <poll.h>
 #include <signal.h>
@@ -23,6 +25,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <termios.h>
@@ -142,6 +145,8 @@ static void libc_structs(void)
 	printf("size sigset_t %zu\n", sizeof(sigset_t));
 	printf("size siginfo_t %zu\n", sizeof(siginfo_t));
 	printf("offset siginfo_t.si_signo %zu\n", offsetof(siginfo_t, si_signo));
+	SIZE(ifreq);
+	OFF(ifreq, ifr_name); OFF(ifreq, ifr_flags);
 }
 
 static void kvm_ioctls(void)
@@ -159,6 +164,7 @@ static void kvm_ioctls(void)
 	IOCTL(KVM_GET_LAPIC); IOCTL(KVM_SET_LAPIC);
 	IOCTL(KVM_SET_SIGNAL_MASK); IOCTL(KVM_GET_MP_STATE); IOCTL(KVM_SET_MP_STATE);
 	IOCTL(TCGETS); IOCTL(TIOCGWINSZ);
+	IOCTL(TUNSETIFF); IOCTL(TUNSETOFFLOAD); IOCTL(TUNSETVNETHDRSZ); IOCTL(FIONREAD);
 }
 
 static void constants(void)
@@ -208,6 +214,10 @@ static void constants(void)
 	CONST(ENOMEM); CONST(EACCES); CONST(EFAULT); CONST(EBUSY); CONST(EEXIST);
 	CONST(ENODEV); CONST(EINVAL); CONST(ENOTTY); CONST(ENOSPC); CONST(ENOSYS);
 	CONST(EOPNOTSUPP); CONST(ETIMEDOUT); CONST(E2BIG); CONST(ENXIO);
+	CONST(IFNAMSIZ); CONST(IFF_TAP); CONST(IFF_NO_PI); CONST(IFF_VNET_HDR);
+	CONST(TUN_F_CSUM); CONST(TUN_F_TSO4); CONST(TUN_F_TSO6); CONST(TUN_F_TSO_ECN);
+	CONST(AF_UNIX); CONST(SOCK_STREAM); CONST(SOCK_DGRAM); CONST(SOCK_SEQPACKET);
+	CONST(SOCK_NONBLOCK); CONST(SOCK_CLOEXEC);
 }
 
 int main(void)

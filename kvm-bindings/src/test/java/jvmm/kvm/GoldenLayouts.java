@@ -14,6 +14,7 @@ import jvmm.kvm.sys.LibcLayouts;
 import jvmm.kvm.sys.Mapping;
 import jvmm.kvm.sys.Poll;
 import jvmm.kvm.sys.Signals;
+import jvmm.kvm.sys.Tap;
 import jvmm.kvm.sys.Terminal;
 
 /**
@@ -23,7 +24,9 @@ import jvmm.kvm.sys.Terminal;
 final class GoldenLayouts {
     private static final List<Class<?>> CONSTANT_HOLDERS = List.of(Kvm.class, KvmRun.class, KvmCap.class, VmFd.class,
             VcpuFd.class, Sregs.class, Libc.class, Mapping.class, EventFd.class, Epoll.class, Poll.class, Signals.class,
-            Terminal.class, Errno.class);
+            Terminal.class, Errno.class, Tap.class);
+    /** Where ioctl numbers live: the KVM API's, then those of the libc wrappers. */
+    private static final List<Class<?>> IOCTL_HOLDERS = List.of(Ioctls.class, Tap.class, Libc.class);
 
     private GoldenLayouts() {
     }
@@ -52,7 +55,7 @@ final class GoldenLayouts {
                     int dot = name.indexOf('.');
                     yield Long.toString(KvmLayouts.offsetOf(struct(name.substring(0, dot)), name.substring(dot + 1)));
                 }
-                case "ioctl" -> "0x" + Long.toHexString(Ioctls.class.getField(name).getLong(null));
+                case "ioctl" -> "0x" + Long.toHexString(ioctl(name));
                 case "const" -> Long.toString(constant(name));
                 default -> "an unknown kind " + kind;
             };
@@ -67,6 +70,17 @@ final class GoldenLayouts {
             throw new IllegalArgumentException("no Java layout for struct " + cName);
         }
         return layout;
+    }
+
+    private static long ioctl(String name) throws IllegalAccessException {
+        for (Class<?> holder : IOCTL_HOLDERS) {
+            for (Field field : holder.getFields()) {
+                if (field.getName().equals(name) && Modifier.isStatic(field.getModifiers())) {
+                    return ((Number) field.get(null)).longValue();
+                }
+            }
+        }
+        throw new IllegalArgumentException("no Java ioctl number " + name);
     }
 
     private static long constant(String name) throws IllegalAccessException {

@@ -23,15 +23,18 @@ import jvmm.vmm.arch.x86.Layout;
 import jvmm.vmm.arch.x86.PageTables;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.DiskConfig;
+import jvmm.vmm.config.NetConfig;
 import jvmm.vmm.config.VmConfig;
 import jvmm.vmm.config.VmConfig.ConsoleMode;
 import jvmm.vmm.event.EventLoop;
 import jvmm.vmm.virtio.BalloonPoller;
+import jvmm.vmm.virtio.TapNets;
 import jvmm.vmm.virtio.VirtioMmioSlots;
 import jvmm.virtio.balloon.BalloonDevice;
 import jvmm.virtio.block.BlockConfig;
 import jvmm.virtio.block.BlockDevice;
 import jvmm.virtio.console.ConsoleDevice;
+import jvmm.virtio.net.NetDevice;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import jvmm.vmm.console.ConsoleOutput;
@@ -133,6 +136,7 @@ public final class Vmm implements AutoCloseable {
         SegmentGuestMemory memory = mapMemory(config.memoryBytes());
         VirtioMmioSlots virtio = virtioSlots(config);
         LoadedKernel kernel = loadGuest(memory, config, virtio);
+        List<NetDevice> nets = openNets(config);
         Kvm kvm = openKvm();
         owned.add(kvm);
         checkKvm(kvm, config);
@@ -147,7 +151,7 @@ public final class Vmm implements AutoCloseable {
             vm.setUserMemoryRegion(slot++, 0, r.base().value(), r.segment().byteSize(), r.segment());
         }
         addLegacyDevices(vm);
-        addVirtioDevices(config, memory, vm, virtio);
+        addVirtioDevices(config, nets, memory, vm, virtio);
         pio.seal();
         mmio.seal();
         createVcpus(kvm, vm, config.cpus(), kernel);
@@ -214,7 +218,7 @@ public final class Vmm implements AutoCloseable {
     }
 
     private static VirtioMmioSlots virtioSlots(VmConfig config) {
-        return new VirtioMmioSlots(config.disks().size() + (config.balloon().isPresent() ? 1 : 0)
+        return new VirtioMmioSlots(config.disks().size() + config.nets().size() + (config.balloon().isPresent() ? 1 : 0)
                 + (config.console() == ConsoleMode.VIRTIO ? 1 : 0));
     }
 
@@ -264,11 +268,25 @@ public final class Vmm implements AutoCloseable {
     }
 
     /**
-     * Disks first (vda, vdb, ... in order), then the balloon, then the virtio console; all served
-     * by one event loop.
+     * Attaches a virtio-net device to each TAP of {@code config}, before KVM is opened: a TAP that
+     * doesn't exist or can't be opened is bad input, reported in one line (exit 2).
      */
-    private void addVirtioDevices(VmConfig config, SegmentGuestMemory memory, VmFd vm, VirtioMmioSlots virtio)
-            throws ErrnoException {
+    private List<NetDevice> openNets(VmConfig config) {
+        List<NetDevice> nets = new ArrayList<>();
+        for (NetConfig n : config.nets()) {
+            NetDevice net = TapNets.open(nets.size(), n);
+            owned.add(net);
+            nets.add(net);
+        }
+        return nets;
+    }
+
+    /**
+     * Disks first (vda, vdb, ... in order), then the NICs, then the balloon, then the virtio
+     * console; all served by one event loop.
+     */
+    private void addVirtioDevices(VmConfig config, List<NetDevice> nets, SegmentGuestMemory memory, VmFd vm,
+                                  VirtioMmioSlots virtio) throws ErrnoException {
         eventLoop = new EventLoop();
         owned.add(eventLoop);
         int slot = 0;
@@ -277,6 +295,9 @@ public final class Vmm implements AutoCloseable {
             BlockDevice disk = BlockDevice.open(name, new BlockConfig(d.path(), d.readOnly(), d.id().orElse(null)));
             owned.add(disk);
             virtio.attach(slot++, disk, memory, vm, mmio, eventLoop, owned);
+        }
+        for (NetDevice net : nets) {
+            virtio.attach(slot++, net, memory, vm, mmio, eventLoop, owned);
         }
         if (config.balloon().isPresent()) {
             balloon = new BalloonDevice("balloon0", config.balloon().get());

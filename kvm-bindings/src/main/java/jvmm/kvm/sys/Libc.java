@@ -38,6 +38,16 @@ public final class Libc {
     public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
     public static final int FALLOC_FL_ZERO_RANGE = 0x10;
 
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_SEQPACKET = 5;
+    public static final int SOCK_NONBLOCK = 04000;
+    public static final int SOCK_CLOEXEC = 02000000;
+
+    /** ioctl: bytes ready to read (for a datagram socket: the size of the next datagram). */
+    public static final long FIONREAD = 0x541B;
+
     /** Most iovec entries one call may take (IOV_MAX on Linux). */
     public static final int IOV_MAX = 1024;
 
@@ -76,6 +86,8 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle FSTAT = Native.linkWithErrno("fstat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SOCKETPAIR = Native.linkWithErrno("socketpair",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle LSEEK = Native.linkWithErrno("lseek",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
 
@@ -217,6 +229,35 @@ public final class Libc {
             throw Native.unexpected(t);
         }
         return Native.check(end, "lseek SEEK_END");
+    }
+
+    /**
+     * socketpair(2): two connected sockets of {@code type} (e.g. {@code SOCK_DGRAM | SOCK_NONBLOCK
+     * | SOCK_CLOEXEC}) in {@code domain} (AF_UNIX), both owned by the caller.
+     */
+    public static Fd[] socketpair(int domain, int type) throws ErrnoException {
+        MemorySegment fds = Native.scratch();
+        int result;
+        try {
+            result = (int) SOCKETPAIR.invokeExact(Native.errnoState(), domain, type, 0, fds);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        Native.check(result, "socketpair");
+        int first = fds.get(JAVA_INT, 0);
+        int second = fds.get(JAVA_INT, 4);
+        return new Fd[] {Fd.adopt(first, "socketpair end 0"), Fd.adopt(second, "socketpair end 1")};
+    }
+
+    /**
+     * ioctl FIONREAD: bytes waiting to be read; on a datagram socket the size of the next
+     * datagram (0 also when none is queued).
+     */
+    public static int readableBytes(int fd) throws ErrnoException {
+        MemorySegment count = Native.scratch();
+        count.set(JAVA_INT, 0, 0);
+        Ioctl.call(fd, FIONREAD, count, "ioctl FIONREAD");
+        return count.get(JAVA_INT, 0);
     }
 
     private static long checkOffset(long offset) {

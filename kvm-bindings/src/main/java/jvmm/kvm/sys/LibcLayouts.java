@@ -72,10 +72,20 @@ public final class LibcLayouts {
             JAVA_INT.withName("si_signo"),
             MemoryLayout.paddingLayout(124)).withName("siginfo_t");
 
+    /**
+     * {@code struct ifreq} of linux/if.h as TUNSETIFF uses it: {@code char ifr_name[IFNAMSIZ]}
+     * then a union whose member {@code short ifr_flags} we set; the union is 24 bytes (a
+     * {@code struct ifmap}), 40 in all.
+     */
+    public static final StructLayout IFREQ = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("ifr_name"),
+            JAVA_SHORT.withName("ifr_flags"),
+            MemoryLayout.paddingLayout(22)).withName("ifreq");
+
     /** The layouts above by their C name, for the golden test. */
     public static final Map<String, StructLayout> BY_C_NAME = Map.of(
             "epoll_event", EPOLL_EVENT, "iovec", IOVEC, "pollfd", POLLFD, "timespec", TIMESPEC,
-            "stat", STAT, "termios", TERMIOS, "sigset_t", SIGSET_T, "siginfo_t", SIGINFO_T);
+            "stat", STAT, "termios", TERMIOS, "sigset_t", SIGSET_T, "siginfo_t", SIGINFO_T, "ifreq", IFREQ);
 
     private LibcLayouts() {
     }

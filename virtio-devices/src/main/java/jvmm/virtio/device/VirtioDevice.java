@@ -1,5 +1,7 @@
 package jvmm.virtio.device;
 
+import jvmm.kvm.sys.ErrnoException;
+
 /**
  * A virtio device as a transport sees it: an ops table in the manner of kvmtool, so a transport
  * (virtio-mmio today) never knows which device it carries, and a device never knows its transport.
@@ -49,4 +51,12 @@ public interface VirtioDevice {
 
     /** The driver reset the device: forget the activation, drop per-activation state. */
     void reset();
+
+    /**
+     * Called once by whoever runs the queue thread, before the guest starts: a device with host
+     * file descriptors to wait on (a TAP) registers them with {@code watcher} and keeps the
+     * {@link FdWatch}es. Most devices have none, hence the empty default.
+     */
+    default void connectHostFds(HostFdWatcher watcher) throws ErrnoException {
+    }
 }

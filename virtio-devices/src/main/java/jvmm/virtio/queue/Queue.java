@@ -235,18 +235,49 @@ public final class Queue {
      * publishes it at once. Does nothing on a broken queue (the driver will reset it).
      */
     public void addUsed(GuestMemory memory, int head, int len) {
-        if (head < 0 || head >= size) {
-            throw new IllegalStateException("%s: head %d was never popped (queue size %d)".formatted(name, head, size));
-        }
+        checkHead(head);
         if (!usable(memory)) {
             return;
         }
+        writeUsedElem(memory, head, len);
+        publishUsed(memory);
+    }
+
+    /**
+     * Hands back {@code count} chains ({@code heads[i]} with {@code lens[i]} bytes written) and
+     * publishes them with one used idx store, so the driver sees all or none of them: what a
+     * frame spread over several receive buffers needs (VIRTIO_NET_F_MRG_RXBUF), since Linux
+     * drops a frame whose later buffers are not there yet when it reads the first.
+     */
+    public void addUsed(GuestMemory memory, int[] heads, int[] lens, int count) {
+        for (int i = 0; i < count; i++) {
+            checkHead(heads[i]);
+        }
+        if (count == 0 || !usable(memory)) {
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            writeUsedElem(memory, heads[i], lens[i]);
+        }
+        publishUsed(memory);
+    }
+
+    private void checkHead(int head) {
+        if (head < 0 || head >= size) {
+            throw new IllegalStateException("%s: head %d was never popped (queue size %d)".formatted(name, head, size));
+        }
+    }
+
+    private void writeUsedElem(GuestMemory memory, int head, int len) {
         long elem = usedRing + RING_ENTRIES + (long) USED_ELEM_SIZE * (nextUsed & (size - 1));
         // struct virtq_used_elem { le32 id; le32 len; } as one little-endian 64-bit store.
         memory.writeU64(GuestAddress.of(elem), Integer.toUnsignedLong(head) | ((long) len << 32));
         nextUsed = (nextUsed + 1) & 0xFFFF;
-        // Release: the element written above must be visible to the driver before the idx that
-        // tells it the element is there (pairs with the driver's acquire load of used idx).
+    }
+
+    private void publishUsed(GuestMemory memory) {
+        // Release: the elements written before must be visible to the driver before the idx that
+        // tells it they are there (pairs with the driver's acquire load of used idx).
         memory.storeReleaseU16(GuestAddress.of(usedRing + RING_IDX), (short) nextUsed);
     }
 

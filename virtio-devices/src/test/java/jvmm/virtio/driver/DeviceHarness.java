@@ -2,6 +2,7 @@ package jvmm.virtio.driver;
 
 import java.lang.foreign.Arena;
 import java.util.concurrent.atomic.AtomicInteger;
+import jvmm.kvm.sys.ErrnoException;
 import jvmm.virtio.device.VirtioDevice;
 import jvmm.virtio.memory.GuestAddress;
 import jvmm.virtio.memory.SegmentGuestMemory;
@@ -27,6 +28,8 @@ public final class DeviceHarness implements AutoCloseable {
     public final AtomicInteger notifications = new AtomicInteger();
     public final MmioTransport transport;
     public final MmioDriver driver;
+    /** The device's host fds (a TAP, a socket), polled by {@link PolledHostFds#poll()}. */
+    public final PolledHostFds hostFds;
 
     public DeviceHarness(VirtioDevice device) {
         this(device, null);
@@ -45,6 +48,12 @@ public final class DeviceHarness implements AutoCloseable {
         });
         holder[0] = transport;
         driver = new MmioDriver(transport, memory, RINGS);
+        hostFds = new PolledHostFds(transport::queueNotified);
+        try {
+            device.connectHostFds(hostFds);
+        } catch (ErrnoException e) {
+            throw new IllegalStateException("registering the host fds of " + device.name(), e);
+        }
     }
 
     /** The guest address {@code offset} bytes into the data area. */

@@ -10,6 +10,7 @@ import jvmm.virtio.balloon.BalloonConfig;
 import jvmm.vmm.config.BalloonOptions;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.DiskConfig;
+import jvmm.vmm.config.NetConfig;
 import jvmm.vmm.config.Sizes;
 import jvmm.vmm.config.VmConfig;
 import picocli.CommandLine.Option;
@@ -35,6 +36,10 @@ final class VmOptions {
     @Option(names = "--disk", paramLabel = "PATH[,ro][,id=NAME]",
             description = "A raw disk image as virtio-blk (vda, vdb, ... in order); ro makes it read-only, id sets its serial. Repeatable.")
     List<String> disks = new ArrayList<>();
+
+    @Option(names = "--net", paramLabel = "tap=NAME[,mac=MAC]",
+            description = "A virtio-net NIC on the existing TAP interface NAME (the guest's eth0, eth1, ... in order); mac sets its address (default: random, locally administered). Repeatable.")
+    List<String> nets = new ArrayList<>();
 
     @Option(names = "--console", paramLabel = "serial|virtio",
             description = "Where stdin/stdout are connected: the serial port ttyS0 (default) or virtio-console hvc0 (the serial port still shows early boot output).")
@@ -79,6 +84,7 @@ final class VmOptions {
             throw new ConfigException("--memory %s is more than the host has (%s)".formatted(memory, Sizes.format(hostMem)));
         }
         List<DiskConfig> parsedDisks = disks.stream().map(DiskConfig::parse).toList();
+        List<NetConfig> parsedNets = nets.stream().map(NetConfig::parse).toList();
         Optional<BalloonConfig> parsedBalloon = Optional.ofNullable(balloon).map(BalloonOptions::parse);
         VmConfig.ConsoleMode console = switch (consoleMode) {
             case "serial" -> VmConfig.ConsoleMode.SERIAL;
@@ -108,7 +114,7 @@ final class VmOptions {
         }
         baseCmdline = line;
         String full = extraWords.isEmpty() ? line : line + " " + extraWords;
-        return new VmConfig(k, i, full, mem, cpus, parsedDisks, console, parsedBalloon);
+        return new VmConfig(k, i, full, mem, cpus, parsedDisks, parsedNets, console, parsedBalloon);
     }
 
     private static void requireReadable(Path p, String option) {

@@ -16,24 +16,20 @@ import jvmm.virtio.balloon.BalloonConfig;
  * @param memoryBytes guest RAM in bytes
  * @param cpus the number of vCPUs
  * @param disks virtio-blk disks, in the order the guest sees them (vda, vdb, ...)
+ * @param nets virtio-net NICs on TAP interfaces, in the order the guest finds them
  * @param console where stdin and stdout are connected
  * @param balloon a virtio-balloon, if any
  */
 public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus,
-                       List<DiskConfig> disks, ConsoleMode console, Optional<BalloonConfig> balloon) {
+                       List<DiskConfig> disks, List<NetConfig> nets, ConsoleMode console,
+                       Optional<BalloonConfig> balloon) {
 
     /** Where the guest's interactive console is: the 16550 UART, or virtio-console (hvc0). */
     public enum ConsoleMode { SERIAL, VIRTIO }
 
     /** A VM with no virtio devices and the serial console. */
     public VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus) {
-        this(kernel, initrd, cmdline, memoryBytes, cpus, List.of(), ConsoleMode.SERIAL);
-    }
-
-    /** A VM with disks and a console, and no balloon. */
-    public VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus,
-                    List<DiskConfig> disks, ConsoleMode console) {
-        this(kernel, initrd, cmdline, memoryBytes, cpus, disks, console, Optional.empty());
+        this(kernel, initrd, cmdline, memoryBytes, cpus, List.of(), List.of(), ConsoleMode.SERIAL, Optional.empty());
     }
 
 
@@ -50,6 +46,7 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long 
         Objects.requireNonNull(console, "console");
         Objects.requireNonNull(balloon, "balloon");
         disks = List.copyOf(disks);
+        nets = List.copyOf(nets);
         if (memoryBytes < MIN_MEMORY) {
             throw new ConfigException("memory %s is too small: at least %s"
                     .formatted(Sizes.format(memoryBytes), Sizes.format(MIN_MEMORY)));

@@ -8,6 +8,7 @@ import jvmm.kvm.sys.ErrnoException;
 import jvmm.kvm.sys.EventFd;
 import jvmm.kvm.sys.TimerFd;
 import jvmm.virtio.RateLimitedLog;
+import jvmm.virtio.device.FdWatch;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -40,6 +41,38 @@ public final class EventLoop implements AutoCloseable {
         long token = nextToken.getAndIncrement();
         handlers.put(token, handler);
         epoll.add(fd, Epoll.EPOLLIN, token);
+    }
+
+    /**
+     * Registers {@code fd} without watching it yet: the returned {@link FdWatch} adds it to the
+     * epoll set (readable: {@code handler} runs on the loop thread, level-triggered) and removes
+     * it again. Removed rather than masked, so an unwatched fd reports not even EPOLLERR/EPOLLHUP.
+     * This serves devices' host fds ({@link jvmm.virtio.device.HostFdWatcher}).
+     */
+    public FdWatch addWatchable(int fd, Runnable handler) {
+        long token = nextToken.getAndIncrement();
+        handlers.put(token, handler);
+        return new FdWatch() {
+            private boolean watched;
+
+            @Override
+            public synchronized void setWatched(boolean on) {
+                if (on == watched) {
+                    return;
+                }
+                try {
+                    if (on) {
+                        epoll.add(fd, Epoll.EPOLLIN, token);
+                    } else {
+                        epoll.delete(fd);
+                    }
+                } catch (ErrnoException e) {
+                    throw new IllegalStateException("epoll: %s fd %d: %s".formatted(on ? "watching" : "unwatching", fd,
+                            e.getMessage()), e);
+                }
+                watched = on;
+            }
+        };
     }
 
     /** Drains {@code efd} and calls {@code handler}, on the loop thread, each time it is signalled. */

@@ -24,7 +24,8 @@ import org.apache.logging.log4j.Logger;
  * (from {@link Layout}), announced to the guest both ways (ACPI LNRO0005 nodes for stock
  * kernels, {@code virtio_mmio.device=} for kernels built with command-line discovery). Kicks
  * arrive through one ioeventfd per queue (datamatch = queue index) on the event loop;
- * interrupts leave through the device's irqfd.
+ * interrupts leave through the device's irqfd. A device's host fds (virtio-net's TAP) are
+ * served by the same loop and service the queue the device names.
  */
 public final class VirtioMmioSlots {
 
@@ -95,6 +96,8 @@ public final class VirtioMmioSlots {
                 transport.write(offset, data);
             }
         });
+        // Host fds (a TAP): readable services the queue like its kick does, on the same thread.
+        device.connectHostFds((fd, queue) -> loop.addWatchable(fd, () -> transport.queueNotified(queue)));
         transports.add(transport);
         LOG.debug("virtio-mmio slot {}: {} at {} IRQ {}", index, device, slot.base(), slot.gsi());
         return transport;

@@ -3,16 +3,12 @@ package jvmm.vmm.boot;
 import static jvmm.vmm.boot.BootTests.runsCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import jvmm.junit.JvmmHome;
@@ -32,53 +28,20 @@ class BootTestModeIT {
     @TempDir
     Path dir;
 
-    private record Result(int exit, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout ---\n" + tail(stdout) + "\n--- stderr ---\n" + tail(stderr);
-        }
-
-        private static String tail(String s) {
-            return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
-        }
-    }
-
-    private static Result vmm(String... args) throws IOException, InterruptedException {
-        JvmmHome home = JvmmHome.locate();
-        List<String> cmd = new ArrayList<>(List.of(home.launcher().toString()));
+    private static HostProcess.Result vmm(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(JvmmHome.locate().launcher().toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(home.root().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        Thread o = Thread.ofPlatform().start(() -> copy(p.getInputStream(), out));
-        Thread e = Thread.ofPlatform().start(() -> copy(p.getErrorStream(), err));
-        if (!p.waitFor(LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor();
-        }
-        o.join();
-        e.join();
-        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static void copy(InputStream in, ByteArrayOutputStream to) {
-        try (in) {
-            in.transferTo(to);
-        } catch (IOException ignored) {
-            // the process went away
-        }
+        return HostProcess.run(LIMIT, cmd);
     }
 
     @Test
     void everyExpectationSeenInOrderStopsTheVmAtOnceWithZeroAndTheTimes() throws Exception {
         Path log = dir.resolve("console.log");
         long t0 = System.nanoTime();
-        Result r = vmm("run", "--expect", "jvmm-guest: ready cpus=1", "--expect", "hello-\\d+", "--timeout", "6m",
+        HostProcess.Result r = vmm("run", "--expect", "jvmm-guest: ready cpus=1", "--expect", "hello-\\d+", "--timeout", "6m",
                 "--console-log", log.toString(),
                 "--cmdline", VmConfig.DEFAULT_CMDLINE + " " + runsCommand("echo hello-$((40+2)); sleep 3600"));
-        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
         // Stopped when the last expectation matched, not by the guest's hour of sleep or the timeout.
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMinutes(6));
         assertThat(r.stderr()).as(r.toString())
@@ -90,9 +53,9 @@ class BootTestModeIT {
 
     @Test
     void anExpectationNotSeenInTimeFailsNamingItWithTheLastConsoleLines() throws Exception {
-        Result r = vmm("run", "--expect", "jvmm-guest: ready", "--expect", "never-printed", "--timeout", "100s",
+        HostProcess.Result r = vmm("run", "--expect", "jvmm-guest: ready", "--expect", "never-printed", "--timeout", "100s",
                 "--cmdline", VmConfig.DEFAULT_CMDLINE + " " + runsCommand("echo still-booting-fine; sleep 3600"));
-        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.stderr()).as(r.toString())
                 .contains("vmm: expect: failed: timed out after 100.0 s waiting for 'never-printed' (expectation 2 of 2)")
                 .contains("vmm: last console lines:")
@@ -101,9 +64,9 @@ class BootTestModeIT {
 
     @Test
     void aKernelPanicHitsTheDefaultFailPatterns() throws Exception {
-        Result r = vmm("run", "--expect", "never-printed", "--timeout", "6m", "--cmdline", VmConfig.DEFAULT_CMDLINE + " "
+        HostProcess.Result r = vmm("run", "--expect", "never-printed", "--timeout", "6m", "--cmdline", VmConfig.DEFAULT_CMDLINE + " "
                 + runsCommand("echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger"));
-        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.stderr()).as(r.toString())
                 .contains("vmm: expect: failed: fail pattern 'Kernel panic - not syncing' matched: ")
                 .contains("sysrq");
@@ -112,8 +75,8 @@ class BootTestModeIT {
     @Test
     void execStreamsExactlyTheCommandsOutputAndExitsWithItsStatus() throws Exception {
         String numbers = IntStream.rangeClosed(1, 5000).mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n"));
-        Result r = vmm("exec", "--", "sh", "-c", "seq 1 5000; echo to-stderr >&2; printf 'a\\tb'; exit 7");
-        assertThat(r.exit()).as(r.toString()).isEqualTo(7);
+        HostProcess.Result r = vmm("exec", "--", "sh", "-c", "seq 1 5000; echo to-stderr >&2; printf 'a\\tb'; exit 7");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(7);
         assertThat(r.stdout()).as(r.toString()).isEqualTo(numbers + "to-stderr\na\tb");
     }
 }

@@ -35,7 +35,7 @@ class BalloonOptionsTest {
     @Test
     void theBalloonMayNotBeBiggerThanTheGuest() {
         var balloon = Optional.of(BalloonOptions.parse("amount=1G"));
-        assertThatThrownBy(() -> new VmConfig(Path.of("k"), Optional.empty(), "", 512L << 20, 1, List.of(),
+        assertThatThrownBy(() -> new VmConfig(Path.of("k"), Optional.empty(), "", 512L << 20, 1, List.of(), List.of(),
                 VmConfig.ConsoleMode.SERIAL, balloon))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("--balloon amount=1G is more than the guest's memory (512M)");
