@@ -29,5 +29,5 @@ jvmm_ensure_packages() { # COMMAND:PACKAGE ...
 jvmm_ensure_all_packages() {
     jvmm_ensure_packages mvn:maven gcc:gcc qemu-system-x86_64:qemu-system-x86 \
         /bin/busybox:busybox-static cpio:cpio mke2fs:e2fsprogs depmod:kmod ip:iproute2 \
-        xz:xz-utils zstd:zstd sha256sum:coreutils
+        xz:xz-utils zstd:zstd sha256sum:coreutils curl:curl unshare:util-linux
 }

@@ -55,6 +55,12 @@ public @interface Guest {
      */
     String[] disks() default {};
 
+    /**
+     * NICs on existing TAP interfaces, in order: {@code "NAME"} or {@code "NAME,mac=MAC"} (see
+     * {@link GuestSpec#tap}).
+     */
+    String[] taps() default {};
+
     /** Extra {@code vmm run} arguments. */
     String[] vmmArgs() default {};
 }

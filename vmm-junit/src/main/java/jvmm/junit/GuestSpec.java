@@ -29,6 +29,7 @@ public final class GuestSpec {
     private boolean virtioConsole;
     private final List<Disk> disks = new ArrayList<>();
     private final List<String> vmmArgs = new ArrayList<>();
+    private final List<String> taps = new ArrayList<>();
 
     /** The default guest with the VMM's defaults. */
     public static GuestSpec defaultGuest() {
@@ -104,6 +105,17 @@ public final class GuestSpec {
         return this;
     }
 
+    /**
+     * A virtio-net NIC on the existing TAP interface {@code name} (the guest's eth0, eth1, ... in
+     * order), with {@code mac} as its address when not null. The TAP must exist in the kernel
+     * the VMM runs on: this host's with hardware KVM; inside the KVM sandbox, the sandbox's (see
+     * jvmm's NetBootIT for a test that creates it there).
+     */
+    public GuestSpec tap(String name, String mac) {
+        taps.add("tap=" + Objects.requireNonNull(name) + (mac == null ? "" : ",mac=" + mac));
+        return this;
+    }
+
     /** Extra arguments for {@code vmm run}, e.g. {@code --expect} or options this builder lacks. */
     public GuestSpec vmmArgs(String... args) {
         vmmArgs.addAll(List.of(args));
@@ -145,6 +157,9 @@ public final class GuestSpec {
         for (int i = 0; i < disks.size(); i++) {
             Disk d = disks.get(i);
             args.addAll(List.of("--disk", diskPaths.get(i) + (d.readOnly() ? ",ro" : "")));
+        }
+        for (String t : taps) {
+            args.addAll(List.of("--net", t));
         }
         args.addAll(vmmArgs);
         return args;

@@ -126,6 +126,10 @@ public final class JvmmExtension implements ParameterResolver, BeforeEachCallbac
                 s.disk(Path.of(d));
             }
         }
+        for (String t : g.taps()) {
+            int comma = t.indexOf(",mac=");
+            s.tap(comma < 0 ? t : t.substring(0, comma), comma < 0 ? null : t.substring(comma + 5));
+        }
         s.vmmArgs(g.vmmArgs());
         return s;
     }

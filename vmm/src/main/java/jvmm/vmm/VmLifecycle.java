@@ -16,6 +16,9 @@ public final class VmLifecycle {
     private volatile String detail;
     private volatile boolean panicked;
     private volatile long firstRunNanos = -1;
+    private final Object pauseLock = new Object();
+    private boolean pauseRequested; // guarded by pauseLock
+    private int parked; // vCPUs waiting in parkIfPaused, guarded by pauseLock
 
     /** Requests the VM to stop; later requests are ignored. */
     public synchronized void requestStop(ExitReason why, String what) {
@@ -25,6 +28,60 @@ public final class VmLifecycle {
         reason = panicked && why != ExitReason.VM_ERROR ? ExitReason.GUEST_PANIC : why;
         detail = what;
         stopped.countDown();
+    }
+
+    /** Asks the vCPUs to stop between exits ({@link #parkIfPaused}); the caller kicks them. */
+    public void requestPause() {
+        synchronized (pauseLock) {
+            pauseRequested = true;
+        }
+    }
+
+    public void resume() {
+        synchronized (pauseLock) {
+            pauseRequested = false;
+            pauseLock.notifyAll();
+        }
+    }
+
+    public boolean paused() {
+        synchronized (pauseLock) {
+            return pauseRequested;
+        }
+    }
+
+    /** Called by each vCPU thread between exits: waits while the VM is paused and not stopping. */
+    public void parkIfPaused() throws InterruptedException {
+        synchronized (pauseLock) {
+            if (!pauseRequested) {
+                return;
+            }
+            parked++;
+            pauseLock.notifyAll();
+            try {
+                while (pauseRequested && !isStopping()) {
+                    pauseLock.wait(100);
+                }
+            } finally {
+                parked--;
+                pauseLock.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until {@code vcpus} vCPUs are parked (or the VM stops); false on timeout. */
+    public boolean awaitParked(int vcpus, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (pauseLock) {
+            while (parked < vcpus && !isStopping()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                pauseLock.wait(Math.min(left, 100));
+            }
+            return true;
+        }
     }
 
     /** The guest reported a panic (pvpanic); the VM keeps running until it stops or reboots. */

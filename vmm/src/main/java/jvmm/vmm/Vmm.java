@@ -84,6 +84,7 @@ public final class Vmm implements AutoCloseable {
     private ExitStatusPort exitStatus;
     private SerialConsole console;
     private BalloonDevice balloon;
+    private BalloonPoller balloonPoller;
 
     private final ConsoleRouter consoleRouter;
     private final int consoleInFd;
@@ -302,7 +303,7 @@ public final class Vmm implements AutoCloseable {
         if (config.balloon().isPresent()) {
             balloon = new BalloonDevice("balloon0", config.balloon().get());
             virtio.attach(slot++, balloon, memory, vm, mmio, eventLoop, owned);
-            BalloonPoller.start(balloon, eventLoop, owned);
+            balloonPoller = BalloonPoller.start(balloon, eventLoop, owned);
         }
         if (config.console() == ConsoleMode.VIRTIO) {
             ConsoleDevice hvc = new ConsoleDevice("hvc0", data -> {
@@ -384,6 +385,43 @@ public final class Vmm implements AutoCloseable {
     /** Nanoseconds from VMM start to guest userspace (the boot-timer port), or -1. */
     public long bootNanos() {
         return bootTimer == null ? -1 : bootTimer.elapsedNanos();
+    }
+
+    /**
+     * Pauses the guest: every vCPU leaves KVM_RUN and waits between exits until {@link #resume}.
+     * Device work on the event loop goes on (there are no new kicks).
+     *
+     * @throws HostException when a vCPU does not stop within 5 s
+     */
+    public void pause() throws InterruptedException, HostException {
+        lifecycle.requestPause();
+        for (Vcpu v : vcpus) {
+            v.kick();
+        }
+        if (!lifecycle.awaitParked(vcpus.size(), 5000)) {
+            lifecycle.resume();
+            throw new HostException("the vCPUs did not stop within 5 s; the VM keeps running");
+        }
+        LOG.info("VM paused");
+    }
+
+    public void resume() {
+        lifecycle.resume();
+        LOG.info("VM resumed");
+    }
+
+    public boolean paused() {
+        return lifecycle.paused();
+    }
+
+    /** Presses Ctrl-Alt-Del on the guest's keyboard. */
+    public void sendCtrlAltDel() {
+        throw new UnsupportedOperationException("no keyboard yet"); // replaced by the i8042 keyboard
+    }
+
+    /** The balloon's statistics poller, when the balloon has statistics on. */
+    public Optional<BalloonPoller> balloonPoller() {
+        return Optional.ofNullable(balloonPoller);
     }
 
     /** The balloon, for setting its target and reading its statistics; empty without --balloon. */

@@ -63,9 +63,11 @@ final class KvmPlacement {
             throws HostException, InterruptedException {
         System.err.println("jvmm: the host's KVM can't run Linux guests; running the VM inside the KVM sandbox (slower)");
         System.err.flush();
-        long memory = Math.max(SANDBOX_MIN_MEMORY, config.memoryBytes() + SANDBOX_OVERHEAD);
+        // Without a config yet (configured through the API inside), the guest gets what is left.
+        long memory = config == null ? SANDBOX_MIN_MEMORY : Math.max(SANDBOX_MIN_MEMORY, config.memoryBytes() + SANDBOX_OVERHEAD);
         List<String> cmd = new ArrayList<>(List.of(tool("kvm-sandbox").toString(), "run",
-                "--cpus", Integer.toString(Math.max(2, Math.min(config.cpus(), Runtime.getRuntime().availableProcessors()))),
+                "--cpus", Integer.toString(Math.max(2, Math.min(config == null ? 2 : config.cpus(),
+                        Runtime.getRuntime().availableProcessors()))),
                 "--memory", (memory >> 20) + "M", "--", tool("vmm").toString()));
         cmd.addAll(vmmArgs);
         try {
@@ -115,7 +117,7 @@ final class KvmPlacement {
                 }
             }
         } else {
-            if (vm.initrd == null && config.initrd().isPresent()) {
+            if (config != null && vm.initrd == null && vm.kernel != null && config.initrd().isPresent()) {
                 args.addAll(List.of("--initrd", config.initrd().get().toString())); // exec's default initramfs
             }
             args.addAll(original);

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A virtual machine monitor in Java: boots Linux on KVM.",
-        subcommands = {RunCommand.class, ExecCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ExecCommand.class, ClientCommands.Api.class, ClientCommands.Balloon.class,
+            ClientCommands.Pause.class, ClientCommands.Resume.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_USAGE = 2;
@@ -65,9 +66,13 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"jvmm " + text() + ", Java " + Runtime.version()};
+        }
+
+        /** The version alone: the jar's, or "(development build)". */
+        static String text() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"jvmm " + (v == null ? "(development build)" : v)
-                    + ", Java " + Runtime.version()};
+            return v == null ? "(development build)" : v;
         }
     }
 }

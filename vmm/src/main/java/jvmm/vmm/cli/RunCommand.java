@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import jvmm.vmm.Vmm;
+import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.Durations;
 import jvmm.vmm.config.Sizes;
 import jvmm.vmm.config.VmConfig;
@@ -54,6 +55,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--console-log", paramLabel = "FILE", description = "Also write the whole guest console to FILE.")
     Path consoleLog;
 
+    @Option(names = "--api-socket", paramLabel = "PATH",
+            description = "Serve the control API (HTTP/1.1 + JSON, Firecracker-compatible) on a Unix socket at PATH. "
+                    + "Without --kernel and --config, the VM is configured through it and starts on PUT /actions InstanceStart.")
+    Path apiSocket;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The VM from a JSON file in Firecracker's --config-file schema (boot-source, machine-config, drives, "
+                    + "network-interfaces, balloon), instead of --kernel and the other VM options.")
+    Path configFile;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "off, error, warn, info, debug or trace (default: info). Logs go to stderr.")
     String logLevel = "info";
 
@@ -66,31 +77,57 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LogLevel.set(logLevel);
-        List<Pattern> expectations = VmSession.compile(expect, "--expect");
-        List<Pattern> failPatterns = VmSession.compile(failOn, "--fail-on");
+        expectations = VmSession.compile(expect, "--expect");
+        failPatterns = VmSession.compile(failOn, "--fail-on");
         if (failPatterns.isEmpty() && !expectations.isEmpty()) {
             failPatterns = ConsoleWatch.DEFAULT_FAIL_PATTERNS;
         }
-        Optional<Duration> limit = VmSession.parseTimeout(timeout);
-        VmConfig config = vm.toConfig("");
+        limit = VmSession.parseTimeout(timeout);
+        boolean preBoot = apiSocket != null && configFile == null && vm.kernel == null;
+        VmConfig config = null;
+        if (configFile != null) {
+            if (vm.kernel != null || vm.initrd != null || !vm.disks.isEmpty() || !vm.nets.isEmpty() || vm.balloon != null) {
+                throw new ConfigException("--config describes the whole VM: give --kernel, --initrd, --disk, --net and "
+                        + "--balloon there, not on the command line");
+            }
+            config = ApiSupport.loadConfig(configFile);
+        } else if (!preBoot) {
+            config = vm.toConfig("");
+        }
         if (consoleLog != null) {
             VmSession.openLog(consoleLog).close();
         }
         if (check) {
+            if (config == null) {
+                System.err.println("vmm: configuration OK: the VM will be configured through the API");
+                return 0;
+            }
             Vmm.checkGuest(config);
             System.err.printf("vmm: configuration OK: kernel %s%s, %s memory, %d vCPU(s)%n", config.kernel(),
                     config.initrd().map(i -> ", initrd " + i).orElse(""), Sizes.format(config.memoryBytes()), config.cpus());
             return 0;
         }
         if (KvmPlacement.needsSandbox()) {
-            Vmm.checkGuest(config); // bad input is reported here in seconds, not after the sandbox starts
+            if (config != null) {
+                Vmm.checkGuest(config); // bad input is reported here in seconds, not after the sandbox starts
+            }
             return KvmPlacement.runInSandbox(KvmPlacement.innerArgs(spec, vm, config), config, limit);
         }
         // Directly on KVM, Vmm.create loads the guest before it opens /dev/kvm: the same check.
-        VmSession.Outcome o = new VmSession(config).timeout(limit.orElse(null)).consoleLog(consoleLog)
-                .watch(expectations, failPatterns).run();
+        VmSession.Outcome o = apiSocket == null
+                ? session(config).run()
+                : ApiSupport.runWithApi(apiSocket, config, this::session);
         boolean watching = !expectations.isEmpty() || !failPatterns.isEmpty() || limit.isPresent();
         return watching ? verdict(o, !expectations.isEmpty(), System.err) : o.reason().exitCode();
+    }
+
+    private List<Pattern> expectations = List.of();
+    private List<Pattern> failPatterns = List.of();
+    private Optional<Duration> limit = Optional.empty();
+
+    /** A session for {@code config} with this command's console options. */
+    VmSession session(VmConfig config) {
+        return new VmSession(config).timeout(limit.orElse(null)).consoleLog(consoleLog).watch(expectations, failPatterns);
     }
 
     /** The exit code of a watched run, with its summary line (and the console's tail on failure) on {@code err}. */

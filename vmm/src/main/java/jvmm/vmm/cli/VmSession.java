@@ -67,6 +67,7 @@ final class VmSession {
     private List<Pattern> expectations = List.of();
     private List<Pattern> failPatterns = List.of();
     private boolean commandWindowOnly;
+    private java.util.function.Consumer<Vmm> onCreated = vmm -> { };
 
     VmSession(VmConfig config) {
         this.config = config;
@@ -91,6 +92,12 @@ final class VmSession {
     /** Shows on stdout only what the guest's command prints (between ports 0x442 and 0x441). */
     VmSession commandOutputOnly() {
         this.commandWindowOnly = true;
+        return this;
+    }
+
+    /** Runs {@code hook} once the VM exists, before it runs (the API takes control of it there). */
+    VmSession onCreated(java.util.function.Consumer<Vmm> hook) {
+        this.onCreated = hook;
         return this;
     }
 
@@ -120,6 +127,7 @@ final class VmSession {
         var router = new ConsoleRouter(new FileOutputStream(FileDescriptor.out), log, watch, commandWindowOnly);
         try (Vmm vmm = Vmm.create(config, router, SerialConsole.STDIN)) {
             stopper.vmm = vmm;
+            onCreated.accept(vmm);
             AtomicBoolean timedOut = new AtomicBoolean();
             Thread timer = null;
             if (timeout != null) {

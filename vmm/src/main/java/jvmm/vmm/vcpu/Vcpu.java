@@ -101,6 +101,10 @@ public final class Vcpu {
                 lifecycle.markFirstRun();
             }
             while (!lifecycle.isStopping()) {
+                lifecycle.parkIfPaused();
+                if (lifecycle.isStopping()) {
+                    break;
+                }
                 VcpuExit exit;
                 try {
                     exit = fd.run();
@@ -116,6 +120,8 @@ public final class Vcpu {
             }
         } catch (ErrnoException e) {
             lifecycle.requestStop(ExitReason.VM_ERROR, "vcpu " + fd.id() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            lifecycle.requestStop(ExitReason.VM_ERROR, "vcpu " + fd.id() + " interrupted");
         } catch (RuntimeException e) {
             LOG.error("vcpu {} failed", fd.id(), e);
             lifecycle.requestStop(ExitReason.VM_ERROR, "vcpu " + fd.id() + ": internal error: " + e);

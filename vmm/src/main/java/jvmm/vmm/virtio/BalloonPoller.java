@@ -24,25 +24,43 @@ public final class BalloonPoller {
     private static final Logger LOG = LogManager.getLogger(BalloonPoller.class);
 
     private final BalloonDevice balloon;
+    private final TimerFd timer;
+    private volatile int intervalSeconds;
 
-    private BalloonPoller(BalloonDevice balloon) {
+    private BalloonPoller(BalloonDevice balloon, TimerFd timer, int intervalSeconds) {
         this.balloon = balloon;
+        this.timer = timer;
+        this.intervalSeconds = intervalSeconds;
     }
 
     /**
      * Starts polling {@code balloon} on {@code loop} if its config asks for statistics; the timer
-     * is added to {@code owned}.
+     * is added to {@code owned}. Returns the poller, or null when statistics are off.
      */
-    public static void start(BalloonDevice balloon, EventLoop loop, List<AutoCloseable> owned) throws ErrnoException {
+    public static BalloonPoller start(BalloonDevice balloon, EventLoop loop, List<AutoCloseable> owned) throws ErrnoException {
         int seconds = balloon.config().statsIntervalSeconds();
         if (seconds <= 0) {
-            return;
+            return null;
         }
         TimerFd timer = TimerFd.create();
         owned.add(timer);
-        var poller = new BalloonPoller(balloon);
+        var poller = new BalloonPoller(balloon, timer, seconds);
         loop.addTimer(timer, poller::tick);
         timer.setInterval(TimeUnit.SECONDS.toNanos(seconds));
+        return poller;
+    }
+
+    public int intervalSeconds() {
+        return intervalSeconds;
+    }
+
+    /** Changes the polling interval (the API's PATCH /balloon/statistics). */
+    public void setIntervalSeconds(int seconds) throws ErrnoException {
+        if (seconds <= 0) {
+            throw new IllegalArgumentException("stats interval must be positive: " + seconds);
+        }
+        timer.setInterval(TimeUnit.SECONDS.toNanos(seconds));
+        intervalSeconds = seconds;
     }
 
     private void tick() {

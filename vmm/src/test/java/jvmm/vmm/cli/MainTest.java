@@ -64,6 +64,30 @@ class MainTest {
     }
 
     @Test
+    void anApiSocketThatCanNotBeCreatedIsAUsageErrorNamingIt(@TempDir Path dir) throws Exception {
+        Path kernel = Files.write(dir.resolve("k"), new byte[] {1, 2, 3});
+        Outcome o = run("run", "--kernel", kernel.toString(), "--api-socket", dir.resolve("x".repeat(120)).toString());
+        assertThat(o.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(o.err()).startsWith("vmm: --api-socket " + dir.resolve("x".repeat(120)));
+        assertThat(o.err().lines().count()).as(o.err()).isEqualTo(1);
+    }
+
+    @Test
+    void clientsTalkToARealApiSocket(@TempDir Path dir) throws Exception {
+        Path sock = dir.resolve("api.sock");
+        try (var server = jvmm.vmm.api.ApiServer.start(sock,
+                new jvmm.vmm.api.ApiRouter(new jvmm.vmm.api.ApiVm("cli-test"), "dev"))) {
+            Outcome info = run("api", "--api-socket", sock.toString(), "get", "/");
+            assertThat(info.code()).as(info.err()).isZero();
+            assertThat(info.out()).contains("\"state\":\"Not started\"");
+            Outcome refused = run("balloon", "set", "256M", "--api-socket", sock.toString());
+            assertThat(refused.code()).isEqualTo(1);
+            assertThat(refused.err()).startsWith("vmm: PATCH /balloon: HTTP 400 {\"fault_message\":").contains("running VM");
+            assertThat(run("pause", "--api-socket", sock.toString()).code()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void runHelpDescribesExpectMode() {
         assertThat(run("run", "--help").out()).contains("--expect", "--fail-on", "--timeout", "--console-log");
     }
@@ -101,7 +125,16 @@ class MainTest {
                 {"run", "--kernel", kernel.toString(), "--balloon", "amount=lots"},
                 {"run", "--kernel", kernel.toString(), "--balloon", "amount=1G"},
                 {"run", "--kernel", kernel.toString(), "--balloon", "stats-interval=soon"},
-                {"run", "--kernel", kernel.toString(), "--balloon", "inflate"}}) {
+                {"run", "--kernel", kernel.toString(), "--balloon", "inflate"},
+                {"run", "--kernel", kernel.toString(), "--config", kernel.toString()},
+                {"run", "--config", kernel.toString()},
+                {"run", "--config", dir.resolve("missing.json").toString()},
+                {"api", "--api-socket", dir.resolve("no.sock").toString(), "GET", "/"},
+                {"api", "--api-socket", dir.resolve("no.sock").toString(), "DELETE", "/"},
+                {"api", "--api-socket", dir.resolve("no.sock").toString(), "GET", "machine-config"},
+                {"balloon", "set", "lots", "--api-socket", dir.resolve("no.sock").toString()},
+                {"balloon", "set", "1536K", "--api-socket", dir.resolve("no.sock").toString()},
+                {"pause", "--api-socket", dir.resolve("no.sock").toString()}}) {
             Outcome o = run(args);
             assertThat(o.code()).as(String.join(" ", args)).isEqualTo(Main.EXIT_USAGE);
             assertThat(o.err()).as(String.join(" ", args)).startsWith("vmm: ").doesNotContain("\tat ");
