@@ -1,13 +1,15 @@
 # Sourced by tools/bench-*: shared pieces of the benchmark scripts.
 
-# Prints one row "LABEL min X median Y max Z UNIT" of the numeric VALUES ("nan" ones skipped).
+# Prints one row "LABEL min X median Y max Z UNIT" of the numeric VALUES ("nan" ones skipped),
+# with JVMM_STATS_DECIMALS decimals (default 1; e.g. JVMM_STATS_DECIMALS=3 jvmm_stats ...).
 jvmm_stats() { # LABEL UNIT VALUES...
     local label=$1 unit=$2; shift 2
-    printf '%s\n' "$@" | grep -v nan | sort -n | awk -v l="$label" -v u="$unit" '
+    printf '%s\n' "$@" | grep -v nan | sort -n | awk -v l="$label" -v u="$unit" -v dp="${JVMM_STATS_DECIMALS:-1}" '
         { v[NR] = $1 } END {
             if (NR == 0) { printf "  %-44s n/a\n", l; exit }
             m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-            printf "  %-44s min %10.1f  median %10.1f  max %10.1f %s\n", l, v[1], m, v[NR], u }'
+            f = "%10." dp "f"
+            printf "  %-44s min " f "  median " f "  max " f " %s\n", l, v[1], m, v[NR], u }'
 }
 
 # Where the host's KVM can't run guests, re-runs the calling benchmark (SCRIPT ARGS...) inside
