@@ -116,7 +116,10 @@ public final class GuestSpec {
         return this;
     }
 
-    /** Extra arguments for {@code vmm run}, e.g. {@code --expect} or options this builder lacks. */
+    /**
+     * Extra arguments for {@code vmm run}, e.g. {@code --expect} or options this builder lacks.
+     * They come after the spec's own options: a {@code --disk} given here follows the spec's disks.
+     */
     public GuestSpec vmmArgs(String... args) {
         vmmArgs.addAll(List.of(args));
         return this;

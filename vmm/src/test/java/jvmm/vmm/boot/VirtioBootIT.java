@@ -50,7 +50,7 @@ class VirtioBootIT {
                 "if echo x > /dev/vdb; then echo ro-accepted; else echo ro-refused; fi",
                 "ls /sys/block | tr '\\n' ' '; echo");
         GuestVm vm = JVMM.boot(GuestSpec.defaultGuest().memory("512M").virtioConsole()
-                .vmmArgs("--disk", data + ",id=jvmm-data").readOnlyDisk(ro)
+                .vmmArgs("--disk", data + ",id=jvmm-data", "--disk", ro + ",ro") // vda, vdb in this order
                 .appendCmdline(BootTests.runsCommand(cmd)));
         assertThat(vm.awaitExit(TIMEOUT)).as(vm.console()).isZero();
         assertThat(vm.console())
