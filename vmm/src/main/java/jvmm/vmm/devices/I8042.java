@@ -58,6 +58,9 @@ public final class I8042 implements BusDevice {
     private static final int OUTPUT_PORT_RESET_HIGH = 0x01;
     private static final int OUTPUT_PORT_A20 = 0x02;
 
+    /** Controller replies waiting behind a full output buffer (a real one keeps only the last). */
+    static final int MAX_REPLIES = 16;
+
     private final Runnable onReset;
     private final IrqLine irq;
     private final Ps2Keyboard keyboard = new Ps2Keyboard();
@@ -120,19 +123,26 @@ public final class I8042 implements BusDevice {
 
     private void command(int value) {
         switch (value) {
-            case CMD_READ_CTR -> replies.add(controlByte);
+            case CMD_READ_CTR -> reply(controlByte);
             case CMD_WRITE_CTR, CMD_WRITE_OUTPUT_PORT, CMD_WRITE_KBD_BUFFER, CMD_WRITE_AUX_BUFFER, CMD_WRITE_AUX ->
                     awaitingData = value;
             case CMD_DISABLE_AUX -> controlByte |= CTR_AUX_DISABLED;
             case CMD_ENABLE_AUX -> controlByte &= ~CTR_AUX_DISABLED;
-            case CMD_AUX_TEST -> replies.add(INTERFACE_CLOCK_LOW); // no mouse
-            case CMD_SELF_TEST -> replies.add(SELF_TEST_OK);
-            case CMD_KBD_TEST -> replies.add(INTERFACE_TEST_OK);
+            case CMD_AUX_TEST -> reply(INTERFACE_CLOCK_LOW); // no mouse
+            case CMD_SELF_TEST -> reply(SELF_TEST_OK);
+            case CMD_KBD_TEST -> reply(INTERFACE_TEST_OK);
             case CMD_DISABLE_KBD -> controlByte |= CTR_KBD_DISABLED;
             case CMD_ENABLE_KBD -> controlByte &= ~CTR_KBD_DISABLED;
-            case CMD_READ_OUTPUT_PORT -> replies.add(outputPort);
+            case CMD_READ_OUTPUT_PORT -> reply(outputPort);
             case CMD_RESET_CPU -> onReset.run();
             default -> { } // the other output-line pulses, input port, passwords: nothing to model
+        }
+    }
+
+    /** Queues a controller reply; a guest that never reads loses replies rather than our memory. */
+    private void reply(int value) {
+        if (replies.size() < MAX_REPLIES) {
+            replies.add(value);
         }
     }
 
@@ -151,7 +161,7 @@ public final class I8042 implements BusDevice {
                     onReset.run();
                 }
             }
-            case CMD_WRITE_KBD_BUFFER -> replies.add(value); // comes back as if the keyboard sent it
+            case CMD_WRITE_KBD_BUFFER -> reply(value); // comes back as if the keyboard sent it
             default -> { } // bytes for the mouse port: nothing is plugged in
         }
     }

@@ -266,6 +266,15 @@ class I8042Test {
     }
 
     @Test
+    void aGuestThatNeverReadsCannotQueueRepliesWithoutBound() {
+        for (int i = 0; i < 1000; i++) {
+            command(0xd2);
+            data(i);
+        }
+        assertThat(drain()).hasSize(1 + I8042.MAX_REPLIES).startsWith(0x00, 0x01);
+    }
+
+    @Test
     void keysFromAnotherThreadReachAReadingVcpuWholeAndInOrder() throws Exception {
         linuxEnablesTheKeyboardPort();
         int rounds = 300;
