@@ -85,6 +85,7 @@ public final class Vmm implements AutoCloseable {
     private SerialConsole console;
     private BalloonDevice balloon;
     private BalloonPoller balloonPoller;
+    private I8042 i8042;
 
     private final ConsoleRouter consoleRouter;
     private final int consoleInFd;
@@ -242,8 +243,9 @@ public final class Vmm implements AutoCloseable {
         Serial16550 serial = new Serial16550(console.output(), irq(vm, Layout.COM1_IRQ));
         console.attach(serial);
         pio.register(Layout.COM1_PORT, 8, serial);
-        pio.register(Layout.I8042_DATA_PORT, Layout.I8042_COMMAND_PORT - Layout.I8042_DATA_PORT + 1,
-                new I8042(() -> lifecycle.requestStop(ExitReason.REBOOT, "the guest reset the CPU through the i8042")));
+        i8042 = new I8042(() -> lifecycle.requestStop(ExitReason.REBOOT, "the guest reset the CPU through the i8042"),
+                irq(vm, Layout.I8042_KBD_IRQ));
+        pio.register(Layout.I8042_DATA_PORT, Layout.I8042_COMMAND_PORT - Layout.I8042_DATA_PORT + 1, i8042);
         pio.register(Layout.ACPI_SLEEP_CONTROL_PORT, 3, new AcpiPm(Layout.ACPI_S5_SLEEP_TYPE,
                 () -> lifecycle.requestStop(ExitReason.POWEROFF, "the guest powered off (ACPI S5)"),
                 () -> lifecycle.requestStop(ExitReason.REBOOT, "the guest reset through the ACPI reset register")));
@@ -414,11 +416,6 @@ public final class Vmm implements AutoCloseable {
         return lifecycle.paused();
     }
 
-    /** Presses Ctrl-Alt-Del on the guest's keyboard. */
-    public void sendCtrlAltDel() {
-        throw new UnsupportedOperationException("no keyboard yet"); // replaced by the i8042 keyboard
-    }
-
     /** The balloon's statistics poller, when the balloon has statistics on. */
     public Optional<BalloonPoller> balloonPoller() {
         return Optional.ofNullable(balloonPoller);
@@ -427,6 +424,21 @@ public final class Vmm implements AutoCloseable {
     /** The balloon, for setting its target and reading its statistics; empty without --balloon. */
     public Optional<BalloonDevice> balloon() {
         return Optional.ofNullable(balloon);
+    }
+
+    /**
+     * Presses Ctrl-Alt-Del on the guest's keyboard (from any thread), as Firecracker's
+     * SendCtrlAltDel does: a Linux guest with its default C_A_D restarts, and with {@code reboot=k}
+     * its restart resets the CPU through the i8042, which ends the VM with
+     * {@link ExitReason#REBOOT}. Logs a warning when the keyboard takes no keys now (the guest
+     * disabled scanning, or has not read the previous keys).
+     */
+    public void sendCtrlAltDel() {
+        if (i8042.sendCtrlAltDel()) {
+            LOG.info("sent Ctrl-Alt-Del to the guest's keyboard");
+        } else {
+            LOG.warn("the guest's keyboard did not take Ctrl-Alt-Del (scanning off or its buffer full)");
+        }
     }
 
     public ExitStatusPort exitStatus() {

@@ -17,6 +17,13 @@ import jvmm.vmm.arch.x86.Layout;
  *             Name (_UID, One)
  *             Name (_CRS, ResourceTemplate () { IO (Decode16, 0x3F8, 0x3F8, 0x08, 0x08)  IRQNoFlags () {4} })
  *         }
+ *         Device (PS2K) {                           // the i8042: Linux maps IRQ 1 from here
+ *             Name (_HID, EisaId ("PNP0303"))
+ *             Name (_CRS, ResourceTemplate () {
+ *                 IO (Decode16, 0x60, 0x60, 0x01, 0x01)  IO (Decode16, 0x64, 0x64, 0x01, 0x01)
+ *                 IRQNoFlags () {1}
+ *             })
+ *         }
  *         Device (PEVT) {                           // pvpanic: the guest reports panics
  *             Name (_HID, "QEMU0001")
  *             Name (_CRS, ResourceTemplate () { IO (Decode16, 0x505, 0x505, 0x01, 0x01) })
@@ -38,6 +45,11 @@ import jvmm.vmm.arch.x86.Layout;
  * through irqfds without a resample fd, which KVM delivers as a pulse, an edge. (QEMU microvm
  * declares level with its own level-aware IOAPIC wiring.) Linux's virtio-mmio driver reads and
  * acknowledges InterruptStatus on every interrupt, so no cause is lost either way.
+ *
+ * <p>The legacy devices need their nodes even though their ports are fixed: with hardware-reduced
+ * ACPI Linux has no legacy PIC and maps no ISA IRQ by itself, so a driver that probes the ports
+ * directly can't request its IRQ (the i8042 probe fails with -EINVAL); the PNP node's IRQ
+ * resource gets the interrupt mapped.
  */
 public final class Dsdt {
 
@@ -62,6 +74,7 @@ public final class Dsdt {
     private static byte[][] devices(List<VirtioMmioSlot> slots) {
         var out = new ArrayList<byte[]>();
         out.add(com1());
+        out.add(ps2Keyboard());
         out.add(pvpanic());
         for (int i = 0; i < slots.size(); i++) {
             out.add(virtioMmio(i, slots.get(i)));
@@ -76,6 +89,16 @@ public final class Dsdt {
                 Aml.name("_CRS", new ResourceTemplate()
                         .io(Layout.COM1_PORT, Layout.COM1_PORT, 8, 8)
                         .irqNoFlags(Layout.COM1_IRQ)
+                        .toAml()));
+    }
+
+    static byte[] ps2Keyboard() {
+        return Aml.device("PS2K",
+                Aml.name("_HID", Aml.eisaId("PNP0303")),
+                Aml.name("_CRS", new ResourceTemplate()
+                        .io(Layout.I8042_DATA_PORT, Layout.I8042_DATA_PORT, 1, 1)
+                        .io(Layout.I8042_COMMAND_PORT, Layout.I8042_COMMAND_PORT, 1, 1)
+                        .irqNoFlags(Layout.I8042_KBD_IRQ)
                         .toAml()));
     }
 

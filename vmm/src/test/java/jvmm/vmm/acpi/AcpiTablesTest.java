@@ -116,7 +116,7 @@ class AcpiTablesTest {
         byte[] dsdt = build(1, 3).get("DSDT");
         String aml = new String(dsdt, java.nio.charset.StandardCharsets.ISO_8859_1);
 
-        assertThat(aml).contains("_S5_").contains("COM1").contains("VR00").contains("VR01").contains("VR02")
+        assertThat(aml).contains("_S5_").contains("COM1").contains("PS2K").contains("VR00").contains("VR01").contains("VR02")
                 .doesNotContain("VR03");
         assertThat(aml.split("LNRO0005", -1)).hasSize(4);
         assertThat(dsdt[8]).as("revision 2: 64-bit integers").isEqualTo((byte) 2);

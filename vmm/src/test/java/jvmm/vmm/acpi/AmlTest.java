@@ -142,4 +142,24 @@ class AmlTest {
                 0x22, 0x10, 0x00,
                 0x79, 0x00));
     }
+
+    @Test
+    void ps2KeyboardDeviceMatchesHandAssembledBytes() {
+        // Device (PS2K) {
+        //     Name (_HID, EisaId ("PNP0303"))
+        //     Name (_CRS, ResourceTemplate () {
+        //         IO (Decode16, 0x0060, 0x0060, 0x01, 0x01)  IO (Decode16, 0x0064, 0x0064, 0x01, 0x01)
+        //         IRQNoFlags () {1}
+        //     })
+        // }
+        assertThat(Dsdt.ps2Keyboard()).containsExactly(bytes(
+                0x5b, 0x82, 0x2d, 'P', 'S', '2', 'K', // 44 bytes of content + 1 = 0x2d
+                0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x03, 0x03,
+                0x08, '_', 'C', 'R', 'S',
+                0x11, 0x18, 0x0a, 0x15,
+                0x47, 0x01, 0x60, 0x00, 0x60, 0x00, 0x01, 0x01,
+                0x47, 0x01, 0x64, 0x00, 0x64, 0x00, 0x01, 0x01,
+                0x22, 0x02, 0x00,
+                0x79, 0x00));
+    }
 }

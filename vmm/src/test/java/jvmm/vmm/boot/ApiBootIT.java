@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The control API end to end against a booted default guest: Firecracker's pre-boot flow over
  * the socket (configure, then InstanceStart), then runtime control (pause, resume, balloon,
- * statistics), malformed requests, and a --config file. The client is curl with --unix-socket,
+ * statistics), malformed requests, Ctrl-Alt-Del (the guest restarts through the i8042, which
+ * ends the VM with 0), and a --config file. The client is curl with --unix-socket,
  * run where the VMM runs: a Unix socket does not cross into the KVM sandbox's kernel, so there the
  * whole script runs inside it.
  */
@@ -66,7 +67,9 @@ class ApiBootIT {
                 "api GET /balloon/statistics",
                 "api GET /balloon",
                 "api PUT /boot-source '{\"kernel_image_path\": \"/k\"}'",
-                "kill -TERM $vmm; wait $vmm; echo \"vmm exit=$?\"",
+                "api PUT /actions '{\"action_type\": \"SendCtrlAltDel\"}'",
+                "(sleep 300; kill -9 $vmm) 2>/dev/null & watchdog=$!",
+                "wait $vmm; echo \"vmm exit=$?\"; kill $watchdog 2>/dev/null",
                 "sed 's/^/console: /' console.out; sed 's/^/vmm: /' vmm.err",
                 "[ -e \"$sock\" ] && echo socket-left-behind || echo socket-removed");
         List<String> cmd = new ArrayList<>();
@@ -94,7 +97,9 @@ class ApiBootIT {
                 .contains("API GET /balloon -> {\"amount_mib\":256,\"deflate_on_oom\":false,\"stats_polling_interval_s\":1")
                 .contains("only allowed before the instance starts")
                 .contains("console: jvmm-guest: ready cpus=2", "console: guest-still-up")
-                .contains("vmm exit=130")
+                .contains("API PUT /actions -> HTTP 204\nAPI") // InstanceStart, then more requests
+                .containsPattern("API PUT /actions -> HTTP 204\\nvmm exit=0") // SendCtrlAltDel: the guest restarts, the VM ends
+                .contains("the guest reset the CPU through the i8042")
                 .contains("socket-removed");
     }
 

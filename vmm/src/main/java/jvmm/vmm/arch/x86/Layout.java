@@ -76,6 +76,8 @@ public final class Layout {
 
     public static final int I8042_DATA_PORT = 0x60;
     public static final int I8042_COMMAND_PORT = 0x64;
+    /** The i8042's keyboard interrupt, ISA IRQ 1 (Linux's I8042_KBD_IRQ). */
+    public static final int I8042_KBD_IRQ = 1;
     public static final int COM1_PORT = 0x3f8;
     public static final int COM1_IRQ = 4;
     /** The hardware-reduced ACPI sleep control register (FADT SLEEP_CONTROL_REG). */
