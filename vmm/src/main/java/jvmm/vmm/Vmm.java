@@ -208,12 +208,18 @@ public final class Vmm implements AutoCloseable {
         }
     }
 
-    /** Anonymous mappings for guest RAM: nothing is resident until the guest touches it. */
+    /**
+     * Anonymous mappings for guest RAM: nothing is resident until the guest touches it. Marked
+     * MADV_DONTDUMP: a core dump of the VMM leaves the guest's memory out, and the mapping stays
+     * a VMA of its own (the kernel can't merge it with the JVM's anonymous memory), so tools that
+     * read /proc/PID/smaps can tell guest RAM from the VMM's own memory.
+     */
     private SegmentGuestMemory mapMemory(long size) throws ErrnoException {
         List<SegmentGuestMemory.Region> regions = new ArrayList<>();
         for (Layout.RamRegion r : Layout.ramRegions(size)) {
             Mapping m = Mapping.anonymous(r.size());
             owned.add(m);
+            Mapping.advise(m.segment(), Mapping.MADV_DONTDUMP);
             regions.add(new SegmentGuestMemory.Region(r.base(), m.segment()));
         }
         return new SegmentGuestMemory(regions);
