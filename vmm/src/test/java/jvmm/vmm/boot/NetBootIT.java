@@ -84,7 +84,7 @@ class NetBootIT {
         Matcher seconds = Pattern.compile("seconds up=\\d+ down=\\d+").matcher(r.stdout());
         if (seconds.find()) {
             System.out.println("NetBootIT 100 MiB guest->host, host->guest: " + seconds.group()
-                    + (output("tools/kvm-where").equals("sandbox") ? " (inside the KVM sandbox: only ratios mean anything)" : ""));
+                    + (JvmmHome.locate().placement().equals("sandbox") ? " (inside the KVM sandbox: only ratios mean anything)" : ""));
         }
         assertThat(r.stdout()).as(r.toString())
                 .contains("host-up-sha=" + up + " bytes=" + BYTES)
@@ -117,7 +117,7 @@ class NetBootIT {
                 after.isEmpty() ? ":" : after,
                 "exit $status");
         List<String> cmd = new ArrayList<>();
-        if (output("tools/kvm-where").equals("sandbox")) {
+        if (JvmmHome.locate().placement().equals("sandbox")) {
             cmd.addAll(List.of(JvmmHome.locate().root().resolve("tools/kvm-sandbox").toString(), "run", "--"));
         }
         cmd.addAll(List.of("unshare", "--net"));
@@ -129,26 +129,13 @@ class NetBootIT {
     }
 
     /** The default guest's kernel and initramfs, so nothing is built inside the sandbox. */
-    private static String defaultGuestFiles() throws Exception {
-        String paths = output("guest-images/build-default-guest", "--print-paths");
-        StringBuilder args = new StringBuilder();
-        for (String line : paths.lines().toList()) {
-            if (line.startsWith("KERNEL=")) {
-                args.append(" --kernel '").append(line.substring(7)).append('\'');
-            } else if (line.startsWith("INITRD=")) {
-                args.append(" --initrd '").append(line.substring(7)).append('\'');
-            }
-        }
-        assertThat(args.toString()).contains("--kernel", "--initrd");
-        return args.toString();
+    private static String defaultGuestFiles() {
+        JvmmHome home = JvmmHome.locate();
+        return " --kernel '" + home.defaultGuestFile("KERNEL") + "' --initrd '" + home.defaultGuestFile("INITRD") + "'";
     }
 
     private static String output(String... cmd) throws Exception {
-        List<String> command = new ArrayList<>(List.of(cmd));
-        if (command.get(0).contains("/")) {
-            command.set(0, JvmmHome.locate().root().resolve(command.get(0)).toString());
-        }
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor()).as(String.join(" ", cmd)).isZero();
         return out;
