@@ -30,3 +30,37 @@ jvmm_bench_where() {
         echo "hardware KVM"
     fi
 }
+
+# The kernel command line that boots the default guest and runs CMD (jvmm.cmd), for either
+# VMM: the i8042 options spare QEMU's microvm, which has no i8042, the probing.
+jvmm_bench_cmdline() { # CMD
+    echo "console=ttyS0 reboot=k panic=1 i8042.noaux i8042.nomux i8042.dumbkbd quiet jvmm.cmd=$(printf '%s' "$1" | base64 -w0)"
+}
+
+# Sets the array cmd to QEMU's microvm machine on KVM booting KERNEL and INITRD with MEMORY_MIB,
+# CPUS and the kernel command line CMDLINE; the caller appends its devices.
+jvmm_bench_qemu_cmd() { # KERNEL INITRD MEMORY_MIB CPUS CMDLINE
+    cmd=(qemu-system-x86_64 -M microvm,acpi=on -enable-kvm -cpu host -m "$3" -smp "$4"
+        -nographic -nodefaults -no-user-config -no-reboot -serial stdio
+        -kernel "$1" -initrd "$2" -append "$5")
+}
+
+# What the network benchmark (tools/bench-net) needs here and lacks: prints why and returns 1,
+# or returns 0. With "qemu", also QEMU with TAP networking.
+jvmm_bench_net_missing() { # [qemu]
+    local c
+    for c in ip unshare busybox timeout; do
+        command -v "$c" >/dev/null 2>&1 || { echo "'$c' not found (needs iproute2, util-linux, busybox, coreutils)"; return 1; }
+    done
+    [ "$(date +%N)" != N ] || { echo "this 'date' has no %N (nanoseconds); needs GNU coreutils"; return 1; }
+    [ -c /dev/net/tun ] || { echo "no /dev/net/tun here (load the tun module)"; return 1; }
+    local userns=()
+    [ "$(id -u)" = 0 ] || userns=(--map-root-user)
+    unshare --net "${userns[@]}" true 2>/dev/null || { echo "can't make a network namespace (unshare --net failed)"; return 1; }
+    if [ "${1-}" = qemu ]; then
+        command -v qemu-system-x86_64 >/dev/null 2>&1 || { echo "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"; return 1; }
+        qemu-system-x86_64 -netdev help 2>/dev/null | grep -qx tap ||
+            { echo "this QEMU has no TAP networking (qemu-system-x86_64 -netdev help lists no 'tap')"; return 1; }
+    fi
+    return 0
+}
