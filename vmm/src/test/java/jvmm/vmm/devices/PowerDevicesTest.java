@@ -58,4 +58,19 @@ class PowerDevicesTest {
         p.write(0, new byte[] {(byte) 200});
         assertThat(p.status()).hasValue(200);
     }
+
+    @Test
+    void debugExitEndsWithQemusStatusForAnyWrite() {
+        List<Integer> statuses = new ArrayList<>();
+        DebugExit d = new DebugExit(statuses::add);
+        d.write(0, new byte[] {0});
+        d.write(1, new byte[] {1});
+        d.write(0, new byte[] {0x7f});
+        d.write(0, new byte[] {(byte) 0x80}); // (0x80 << 1) | 1 = 0x101: a process sees 1
+        d.write(0, new byte[] {2, 0}); // a 16-bit write of 2
+        assertThat(statuses).containsExactly(1, 3, 255, 1, 5);
+        byte[] r = {(byte) 0xff};
+        d.read(0, r);
+        assertThat(r[0]).isZero();
+    }
 }
