@@ -204,9 +204,9 @@ public final class Vmm implements AutoCloseable {
     }
 
     private void addDebugExit(DebugExitConfig debugExit) {
-        pio.register(debugExit.iobase(), DebugExitConfig.LENGTH, new DebugExit(status -> lifecycle.requestDebugExit(
+        pio.register(debugExit.iobase(), DebugExitConfig.LENGTH, new DebugExit((value, status) -> lifecycle.requestDebugExit(
                 status, "the guest wrote %d to the debug-exit port 0x%x (exit status %d)"
-                        .formatted(status >> 1, debugExit.iobase(), status))));
+                        .formatted(value, debugExit.iobase(), status))));
     }
 
     /**

@@ -1,7 +1,5 @@
 package jvmm.vmm.devices;
 
-import java.util.function.IntConsumer;
-
 /**
  * An isa-debug-exit device, as QEMU's: any write ends the VM, and the VMM exits with status
  * {@code (value << 1) | 1} (as a process exit status: its low 8 bits), so a guest can't make it
@@ -9,10 +7,15 @@ import java.util.function.IntConsumer;
  */
 public final class DebugExit implements BusDevice {
 
-    private final IntConsumer onExit;
+    /** Told, on the vCPU thread that wrote the port, the value written and the exit status it asks for. */
+    @FunctionalInterface
+    public interface Listener {
+        void exit(long value, int status);
+    }
 
-    /** {@code onExit} gets the exit status, on the vCPU thread that wrote the port. */
-    public DebugExit(IntConsumer onExit) {
+    private final Listener onExit;
+
+    public DebugExit(Listener onExit) {
         this.onExit = onExit;
     }
 
@@ -32,6 +35,6 @@ public final class DebugExit implements BusDevice {
         for (int i = data.length - 1; i >= 0; i--) {
             value = (value << 8) | (data[i] & 0xff);
         }
-        onExit.accept(exitStatus(value));
+        onExit.exit(value, exitStatus(value));
     }
 }
