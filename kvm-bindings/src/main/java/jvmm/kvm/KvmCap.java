@@ -21,6 +21,7 @@ public final class KvmCap {
     public static final int KVM_CAP_READONLY_MEM = 81;
     public static final int KVM_CAP_IOEVENTFD_ANY_LENGTH = 122;
     public static final int KVM_CAP_IMMEDIATE_EXIT = 136;
+    public static final int KVM_CAP_COALESCED_PIO = 162;
     public static final int KVM_CAP_SYSTEM_EVENT_DATA = 215;
 
     private KvmCap() {

@@ -58,6 +58,7 @@ import jvmm.vmm.loader.KernelLoadException;
 import jvmm.vmm.loader.KernelLoader;
 import jvmm.vmm.loader.LoadedKernel;
 import jvmm.vmm.vcpu.BootCpuState;
+import jvmm.vmm.vcpu.CoalescedWrites;
 import jvmm.vmm.vcpu.CpuidSetup;
 import jvmm.vmm.vcpu.Vcpu;
 import org.apache.logging.log4j.LogManager;
@@ -84,6 +85,7 @@ public final class Vmm implements AutoCloseable {
     private final long startNanos;
     private static final long VIRTIO_CONSOLE_BACKLOG = 64 * 1024;
     private EventLoop eventLoop;
+    private CoalescedWrites coalesced = CoalescedWrites.NONE;
     private BootTimer bootTimer;
     private ExitStatusPort exitStatus;
     private SerialConsole console;
@@ -411,6 +413,10 @@ public final class Vmm implements AutoCloseable {
         for (int id = 0; id < count; id++) {
             VcpuFd fd = vm.createVcpu(id);
             owned.add(fd);
+            if (id == 0) {
+                // The serial port's transmit register: console output without an exit per byte.
+                coalesced = CoalescedWrites.setUp(kvm, vm, fd, pio, mmio, eventLoop, owned, Layout.COM1_PORT, 1);
+            }
             fd.setCpuid2(CpuidSetup.forVcpu(supported, id, count));
             fd.setMsrs(BootCpuState.bootMsrs());
             fd.setFpu(BootCpuState.bootFpu());
@@ -425,7 +431,7 @@ public final class Vmm implements AutoCloseable {
                 fd.setSregs(sregs);
                 fd.setRegs(BootCpuState.entryRegs(kernel.get().entry().value(), kernel.get().bootParams().value()));
             }
-            vcpus.add(new Vcpu(fd, pio, mmio, lifecycle));
+            vcpus.add(new Vcpu(fd, pio, mmio, coalesced, lifecycle));
         }
     }
 
@@ -444,6 +450,7 @@ public final class Vmm implements AutoCloseable {
         for (Vcpu v : vcpus) {
             v.join(2000);
         }
+        coalesced.drain(); // the guest's last console bytes
         console.close();
         String times = "VMM start -> first KVM_RUN %s, -> guest userspace %s".formatted(
                 millisSinceStart(lifecycle.firstRunNanos()), millisSinceStart(bootNanos() < 0 ? -1 : startNanos + bootNanos()));
