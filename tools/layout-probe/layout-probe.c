@@ -125,6 +125,14 @@ static void kvm_structs(void)
 	SIZE(kvm_coalesced_mmio_zone);
 	OFF(kvm_coalesced_mmio_zone, addr); OFF(kvm_coalesced_mmio_zone, size);
 	OFF(kvm_coalesced_mmio_zone, pio);
+
+	SIZE(kvm_coalesced_mmio);
+	OFF(kvm_coalesced_mmio, phys_addr); OFF(kvm_coalesced_mmio, len);
+	OFF(kvm_coalesced_mmio, pio); OFF(kvm_coalesced_mmio, data);
+
+	SIZE(kvm_coalesced_mmio_ring);
+	OFF(kvm_coalesced_mmio_ring, first); OFF(kvm_coalesced_mmio_ring, last);
+	OFF(kvm_coalesced_mmio_ring, coalesced_mmio);
 }
 
 static void libc_structs(void)
@@ -182,8 +190,10 @@ static void constants(void)
 	CONST(KVM_CAP_NR_MEMSLOTS); CONST(KVM_CAP_MP_STATE); CONST(KVM_CAP_COALESCED_MMIO);
 	CONST(KVM_CAP_IRQ_ROUTING); CONST(KVM_CAP_IRQFD); CONST(KVM_CAP_PIT2);
 	CONST(KVM_CAP_IOEVENTFD); CONST(KVM_CAP_SET_IDENTITY_MAP_ADDR);
-	CONST(KVM_CAP_MAX_VCPUS); CONST(KVM_CAP_IOEVENTFD_ANY_LENGTH);
+	CONST(KVM_CAP_MAX_VCPUS); CONST(KVM_CAP_READONLY_MEM);
+	CONST(KVM_CAP_IOEVENTFD_ANY_LENGTH);
 	CONST(KVM_CAP_IMMEDIATE_EXIT); CONST(KVM_CAP_SYSTEM_EVENT_DATA);
+	CONST(KVM_CAP_COALESCED_PIO); CONST(KVM_COALESCED_MMIO_PAGE_OFFSET);
 	CONST(KVM_MEM_LOG_DIRTY_PAGES); CONST(KVM_MEM_READONLY); CONST(KVM_PIT_SPEAKER_DUMMY);
 	CONST(KVM_IRQFD_FLAG_DEASSIGN); CONST(KVM_IRQFD_FLAG_RESAMPLE);
 	CONST(KVM_IOEVENTFD_FLAG_DATAMATCH); CONST(KVM_IOEVENTFD_FLAG_PIO);

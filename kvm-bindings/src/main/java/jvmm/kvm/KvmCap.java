@@ -17,8 +17,11 @@ public final class KvmCap {
     public static final int KVM_CAP_IOEVENTFD = 36;
     public static final int KVM_CAP_SET_IDENTITY_MAP_ADDR = 37;
     public static final int KVM_CAP_MAX_VCPUS = 66;
+    /** Memory slots may be read-only (KVM_MEM_READONLY): guest writes to them exit as MMIO. */
+    public static final int KVM_CAP_READONLY_MEM = 81;
     public static final int KVM_CAP_IOEVENTFD_ANY_LENGTH = 122;
     public static final int KVM_CAP_IMMEDIATE_EXIT = 136;
+    public static final int KVM_CAP_COALESCED_PIO = 162;
     public static final int KVM_CAP_SYSTEM_EVENT_DATA = 215;
 
     private KvmCap() {

@@ -125,6 +125,15 @@ public final class KvmLayouts {
     public static final StructLayout KVM_COALESCED_MMIO_ZONE = structLayout(
             u64("addr"), u32("size"), unionLayout(u32("pad"), u32("pio"))).withName("kvm_coalesced_mmio_zone");
 
+    /** {@code struct kvm_coalesced_mmio}: one batched write in the coalesced ring. */
+    public static final StructLayout KVM_COALESCED_MMIO = structLayout(
+            u64("phys_addr"), u32("len"), unionLayout(u32("pad"), u32("pio")), bytes("data", 8))
+            .withName("kvm_coalesced_mmio");
+
+    /** {@code struct kvm_coalesced_mmio_ring}: the header of the ring page; the entries follow. */
+    public static final StructLayout KVM_COALESCED_MMIO_RING = structLayout(
+            u32("first"), u32("last"), bytes("coalesced_mmio", 0)).withName("kvm_coalesced_mmio_ring");
+
     /**
      * {@code struct kvm_run}: the header, the 256-byte exit union (only the exits jvmm decodes
      * are spelled out), then the sync-regs area.
@@ -161,7 +170,9 @@ public final class KvmLayouts {
             Map.entry("kvm_pit_config", KVM_PIT_CONFIG), Map.entry("kvm_irq_level", KVM_IRQ_LEVEL),
             Map.entry("kvm_irqfd", KVM_IRQFD), Map.entry("kvm_ioeventfd", KVM_IOEVENTFD),
             Map.entry("kvm_mp_state", KVM_MP_STATE), Map.entry("kvm_signal_mask", KVM_SIGNAL_MASK),
-            Map.entry("kvm_coalesced_mmio_zone", KVM_COALESCED_MMIO_ZONE));
+            Map.entry("kvm_coalesced_mmio_zone", KVM_COALESCED_MMIO_ZONE),
+            Map.entry("kvm_coalesced_mmio", KVM_COALESCED_MMIO),
+            Map.entry("kvm_coalesced_mmio_ring", KVM_COALESCED_MMIO_RING));
 
     /** Byte offset of a top-level member of {@code layout}. */
     static long offset(StructLayout layout, String member) {

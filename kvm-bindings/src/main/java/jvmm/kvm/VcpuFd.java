@@ -27,6 +27,12 @@ public final class VcpuFd implements AutoCloseable {
     public static final int KVM_MP_STATE_INIT_RECEIVED = 2;
     public static final int KVM_MP_STATE_HALTED = 3;
     public static final int KVM_MP_STATE_SIPI_RECEIVED = 4;
+    /**
+     * Where the coalesced ring sits in a vCPU's mmap, in pages, on x86; KVM_CHECK_EXTENSION of
+     * KVM_CAP_COALESCED_MMIO returns the same number, which is what {@link #coalescedRing} takes.
+     */
+    public static final int KVM_COALESCED_MMIO_PAGE_OFFSET = 2;
+    private static final long PAGE_SIZE = 4096;
 
     /** Bytes of a kernel sigset as KVM_SET_SIGNAL_MASK wants it on x86_64. */
     private static final int KERNEL_SIGSET_BYTES = 8;
@@ -204,6 +210,23 @@ public final class VcpuFd implements AutoCloseable {
     /** The kvm_run page (read-only use: debugging, tests). */
     public MemorySegment runArea() {
         return run.segment();
+    }
+
+    /**
+     * The VM's coalesced-write ring, as mapped in this vCPU's mmap at {@code pageOffset} pages
+     * (what KVM_CHECK_EXTENSION(KVM_CAP_COALESCED_MMIO) returned). Every vCPU maps the same
+     * ring; it lives as long as this vCPU's mapping.
+     *
+     * @throws IllegalArgumentException when the mapping does not reach that page
+     */
+    public CoalescedRing coalescedRing(int pageOffset) {
+        MemorySegment area = run.segment();
+        long at = pageOffset * PAGE_SIZE;
+        if (pageOffset <= 0 || at + PAGE_SIZE > area.byteSize()) {
+            throw new IllegalArgumentException("the coalesced ring at page " + pageOffset + " is outside the "
+                    + area.byteSize() + "-byte vCPU mapping");
+        }
+        return new CoalescedRing(area.asSlice(at, PAGE_SIZE));
     }
 
     /** Unmaps kvm_run and closes the vCPU fd. */

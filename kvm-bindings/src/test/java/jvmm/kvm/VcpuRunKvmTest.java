@@ -64,6 +64,41 @@ class VcpuRunKvmTest {
                 "out 3f8 90", "hlt");
     }
 
+    /**
+     * <pre>
+     *   mov dx, 0x3f8      ba f8 03
+     *   mov al, 'o'        b0 6f
+     *   out dx, al         ee
+     *   mov al, 'k'        b0 6b
+     *   out dx, al         ee
+     *   inc dx             42        (0x3f9: not coalesced)
+     *   out dx, al         ee
+     *   hlt                f4
+     * </pre>
+     */
+    private static final byte[] COALESCED = bytes(0xba, 0xf8, 0x03, 0xb0, 0x6f, 0xee, 0xb0, 0x6b, 0xee, 0x42, 0xee, 0xf4);
+
+    @Test
+    void writesToACoalescedPortWaitInTheRingUntilTheNextExit() throws Exception {
+        try (TinyGuest guest = TinyGuest.start(COALESCED)) {
+            int pageOffset = guest.kvm.checkExtension(KvmCap.KVM_CAP_COALESCED_MMIO);
+            assertThat(guest.kvm.checkExtension(KvmCap.KVM_CAP_COALESCED_PIO)).isPositive();
+            assertThat(pageOffset).isEqualTo(VcpuFd.KVM_COALESCED_MMIO_PAGE_OFFSET);
+            guest.vm.registerCoalescedMmio(0x3f8, 1, true);
+            CoalescedRing ring = guest.vcpu.coalescedRing(pageOffset);
+
+            VcpuExit exit = guest.vcpu.run();
+            // The two writes to 0x3f8 did not exit: the first exit is the one to 0x3f9.
+            assertThat(exit).isInstanceOfSatisfying(VcpuExit.IoOut.class, o -> assertThat(o.port()).isEqualTo(0x3f9));
+            List<String> batched = new ArrayList<>();
+            int n = ring.drain((pio, address, data) -> batched.add(pio + " " + Long.toHexString(address) + " " + (char) data[0]));
+            assertThat(n).isEqualTo(2);
+            assertThat(batched).containsExactly("true 3f8 o", "true 3f8 k");
+            assertThat(guest.vcpu.run()).isInstanceOf(VcpuExit.Hlt.class);
+            assertThat(ring.drain((pio, address, data) -> batched.add("more"))).isZero();
+        }
+    }
+
     @Test
     void immediateExitReturnsIntrWithoutEnteringTheGuest() throws Exception {
         try (TinyGuest guest = TinyGuest.start(SPIN)) {

@@ -11,7 +11,12 @@ public enum ExitReason {
     /** KVM could not run the guest (entry failure, emulation failure, internal error). */
     VM_ERROR(1),
     /** SIGINT or SIGTERM, or the console escape sequence. */
-    STOPPED(130);
+    STOPPED(130),
+    /**
+     * The guest wrote to the isa-debug-exit port (--debug-exit): the VMM exits with the status
+     * the guest asked for, {@link VmLifecycle#exitCode()}; 1 is only this constant's placeholder.
+     */
+    DEBUG_EXIT(1);
 
     private final int exitCode;
 

@@ -16,6 +16,7 @@ public final class VmLifecycle {
     private volatile String detail;
     private volatile boolean panicked;
     private volatile long firstRunNanos = -1;
+    private volatile int debugExitStatus = -1;
     private final Object pauseLock = new Object();
     private boolean pauseRequested; // guarded by pauseLock
     private int parked; // vCPUs waiting in parkIfPaused, guarded by pauseLock
@@ -28,6 +29,29 @@ public final class VmLifecycle {
         reason = panicked && why != ExitReason.VM_ERROR ? ExitReason.GUEST_PANIC : why;
         detail = what;
         stopped.countDown();
+    }
+
+    /**
+     * The guest asked, through isa-debug-exit, to end with exit status {@code status}; ignored
+     * when the VM is already stopping.
+     */
+    public synchronized void requestDebugExit(int status, String what) {
+        if (reason == null) {
+            debugExitStatus = status;
+            requestStop(ExitReason.DEBUG_EXIT, what);
+        }
+    }
+
+    /**
+     * The VMM's exit code for how the VM ended: {@link ExitReason#exitCode()}, except for a
+     * debug exit, which gives the status the guest asked for. -1 while the VM runs.
+     */
+    public int exitCode() {
+        ExitReason r = reason;
+        if (r == null) {
+            return -1;
+        }
+        return r == ExitReason.DEBUG_EXIT ? debugExitStatus : r.exitCode();
     }
 
     /** Asks the vCPUs to stop between exits ({@link #parkIfPaused}); the caller kicks them. */

@@ -22,6 +22,7 @@ import jvmm.vmm.arch.x86.Gdt;
 import jvmm.vmm.arch.x86.Layout;
 import jvmm.vmm.arch.x86.PageTables;
 import jvmm.vmm.config.ConfigException;
+import jvmm.vmm.config.DebugExitConfig;
 import jvmm.vmm.config.DiskConfig;
 import jvmm.vmm.config.NetConfig;
 import jvmm.vmm.config.VmConfig;
@@ -35,6 +36,7 @@ import jvmm.virtio.block.BlockConfig;
 import jvmm.virtio.block.BlockDevice;
 import jvmm.virtio.console.ConsoleDevice;
 import jvmm.virtio.net.NetDevice;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import jvmm.vmm.console.ConsoleOutput;
@@ -43,6 +45,7 @@ import jvmm.vmm.console.SerialConsole;
 import jvmm.vmm.devices.AcpiPm;
 import jvmm.vmm.devices.BootTimer;
 import jvmm.vmm.devices.Bus;
+import jvmm.vmm.devices.DebugExit;
 import jvmm.vmm.devices.EventFdLine;
 import jvmm.vmm.devices.ExitStatusPort;
 import jvmm.vmm.devices.I8042;
@@ -50,10 +53,12 @@ import jvmm.vmm.devices.IrqLine;
 import jvmm.vmm.devices.PvPanic;
 import jvmm.vmm.devices.Serial16550;
 import jvmm.vmm.loader.BootRequest;
+import jvmm.vmm.loader.FirmwareImage;
 import jvmm.vmm.loader.KernelLoadException;
 import jvmm.vmm.loader.KernelLoader;
 import jvmm.vmm.loader.LoadedKernel;
 import jvmm.vmm.vcpu.BootCpuState;
+import jvmm.vmm.vcpu.CoalescedWrites;
 import jvmm.vmm.vcpu.CpuidSetup;
 import jvmm.vmm.vcpu.Vcpu;
 import org.apache.logging.log4j.LogManager;
@@ -80,6 +85,7 @@ public final class Vmm implements AutoCloseable {
     private final long startNanos;
     private static final long VIRTIO_CONSOLE_BACKLOG = 64 * 1024;
     private EventLoop eventLoop;
+    private CoalescedWrites coalesced = CoalescedWrites.NONE;
     private BootTimer bootTimer;
     private ExitStatusPort exitStatus;
     private SerialConsole console;
@@ -134,10 +140,12 @@ public final class Vmm implements AutoCloseable {
     }
 
     private void build(VmConfig config) throws HostException, ErrnoException {
-        // Guest memory and the kernel first: a bad kernel is reported before anything of KVM's.
-        SegmentGuestMemory memory = mapMemory(config.memoryBytes());
+        // Guest memory and the kernel (or firmware) first: a bad one is reported before anything of KVM's.
+        Optional<FirmwareImage> firmware = config.firmware().map(FirmwareImage::open);
+        SegmentGuestMemory memory = mapMemory(config.memoryBytes(), firmware);
         VirtioMmioSlots virtio = virtioSlots(config);
-        LoadedKernel kernel = loadGuest(memory, config, virtio);
+        Optional<LoadedKernel> kernel = firmware.isPresent() ? Optional.empty() : Optional.of(loadGuest(memory, config, virtio));
+        Optional<MemorySegment> firmwareBytes = firmware.isPresent() ? Optional.of(loadFirmware(firmware.get())) : Optional.empty();
         List<NetDevice> nets = openNets(config);
         Kvm kvm = openKvm();
         owned.add(kvm);
@@ -152,13 +160,55 @@ public final class Vmm implements AutoCloseable {
         for (SegmentGuestMemory.Region r : memory.regions()) {
             vm.setUserMemoryRegion(slot++, 0, r.base().value(), r.segment().byteSize(), r.segment());
         }
+        if (firmware.isPresent()) {
+            mapFirmware(kvm, vm, slot, firmware.get().map(), firmwareBytes.orElseThrow());
+        }
         addLegacyDevices(vm);
+        if (config.debugExit().isPresent()) {
+            addDebugExit(config.debugExit().get());
+        }
         addVirtioDevices(config, nets, memory, vm, virtio);
         pio.seal();
         mmio.seal();
         createVcpus(kvm, vm, config.cpus(), kernel);
-        LOG.debug("VM ready: {} at {}, {} vCPUs, {} MiB", kernel.format(), kernel.entry(), config.cpus(),
-                config.memoryBytes() >> 20);
+        if (kernel.isPresent()) {
+            LOG.debug("VM ready: {} at {}, {} vCPUs, {} MiB", kernel.get().format(), kernel.get().entry(), config.cpus(),
+                    config.memoryBytes() >> 20);
+        } else {
+            LOG.debug("VM ready: firmware {} ({} KiB) at {}, {} vCPUs, {} MiB", firmware.get().path(),
+                    firmware.get().size() >> 10, firmware.get().map().base(), config.cpus(), config.memoryBytes() >> 20);
+        }
+    }
+
+    /** The firmware image in memory of its own, which the two firmware slots share. */
+    private MemorySegment loadFirmware(FirmwareImage image) throws ErrnoException {
+        Mapping m = Mapping.anonymous(image.size());
+        owned.add(m);
+        image.readInto(m.segment());
+        return m.segment();
+    }
+
+    /**
+     * Maps the firmware to end at 4 GiB, where the CPU's reset vector is, and its last part again
+     * below 1 MiB (QEMU's isa-bios alias), read-only where KVM can (the guest's writes then exit
+     * as MMIO to no device and are dropped, as writes to a ROM).
+     */
+    private static void mapFirmware(Kvm kvm, VmFd vm, int slot, Layout.FirmwareMap map, MemorySegment bytes)
+            throws ErrnoException {
+        boolean readOnly = kvm.checkExtension(KvmCap.KVM_CAP_READONLY_MEM) > 0;
+        int flags = readOnly ? VmFd.KVM_MEM_READONLY : 0;
+        if (!readOnly) {
+            LOG.debug("this KVM has no read-only memory slots: the firmware is mapped writable");
+        }
+        vm.setUserMemoryRegion(slot, flags, map.base().value(), map.size(), bytes);
+        vm.setUserMemoryRegion(slot + 1, flags, map.aliasBase().value(), map.aliasSize(),
+                bytes.asSlice(map.aliasOffset(), map.aliasSize()));
+    }
+
+    private void addDebugExit(DebugExitConfig debugExit) {
+        pio.register(debugExit.iobase(), DebugExitConfig.LENGTH, new DebugExit((value, status) -> lifecycle.requestDebugExit(
+                status, "the guest wrote %d to the debug-exit port 0x%x (exit status %d)"
+                        .formatted(value, debugExit.iobase(), status))));
     }
 
     /**
@@ -168,9 +218,13 @@ public final class Vmm implements AutoCloseable {
      * @throws ConfigException naming what is wrong with the kernel or initrd
      */
     public static void checkGuest(VmConfig config) throws HostException {
+        if (config.firmware().isPresent()) {
+            FirmwareImage.open(config.firmware().get());
+            return;
+        }
         Vmm scratch = new Vmm(System.nanoTime(), null, -1);
         try {
-            loadGuest(scratch.mapMemory(config.memoryBytes()), config, virtioSlots(config));
+            loadGuest(scratch.mapMemory(config.memoryBytes(), Optional.empty()), config, virtioSlots(config));
         } catch (ErrnoException e) {
             throw new HostException("can't map %d MiB of guest memory: %s".formatted(config.memoryBytes() >> 20,
                     e.getMessage()), e);
@@ -212,15 +266,27 @@ public final class Vmm implements AutoCloseable {
      * Anonymous mappings for guest RAM: nothing is resident until the guest touches it. Marked
      * MADV_DONTDUMP: a core dump of the VMM leaves the guest's memory out, and the mapping stays
      * a VMA of its own (the kernel can't merge it with the JVM's anonymous memory), so tools that
-     * read /proc/PID/smaps can tell guest RAM from the VMM's own memory.
+     * read /proc/PID/smaps can tell guest RAM from the VMM's own memory. With firmware, the guest
+     * sees slices of the same mappings: all of them but where the firmware shows below 1 MiB.
      */
-    private SegmentGuestMemory mapMemory(long size) throws ErrnoException {
-        List<SegmentGuestMemory.Region> regions = new ArrayList<>();
-        for (Layout.RamRegion r : Layout.ramRegions(size)) {
+    private SegmentGuestMemory mapMemory(long size, Optional<FirmwareImage> firmware) throws ErrnoException {
+        List<Layout.RamRegion> mapped = Layout.ramRegions(size);
+        List<MemorySegment> segments = new ArrayList<>();
+        for (Layout.RamRegion r : mapped) {
             Mapping m = Mapping.anonymous(r.size());
             owned.add(m);
             Mapping.advise(m.segment(), Mapping.MADV_DONTDUMP);
-            regions.add(new SegmentGuestMemory.Region(r.base(), m.segment()));
+            segments.add(m.segment());
+        }
+        List<Layout.RamRegion> seen = firmware.isEmpty() ? mapped : Layout.ramRegions(size, firmware.get().map());
+        List<SegmentGuestMemory.Region> regions = new ArrayList<>();
+        for (Layout.RamRegion r : seen) {
+            int i = 0;
+            while (mapped.get(i).end().value() < r.end().value()) {
+                i++;
+            }
+            long offset = r.base().value() - mapped.get(i).base().value();
+            regions.add(new SegmentGuestMemory.Region(r.base(), segments.get(i).asSlice(offset, r.size())));
         }
         return new SegmentGuestMemory(regions);
     }
@@ -235,7 +301,7 @@ public final class Vmm implements AutoCloseable {
         PageTables.write(memory);
         var rsdp = AcpiTables.build(memory, config.cpus(), virtio.slots());
         try {
-            return KernelLoader.load(memory, new BootRequest(config.kernel(), config.initrd(),
+            return KernelLoader.load(memory, new BootRequest(config.kernel().orElseThrow(), config.initrd(),
                     config.cmdline() + virtio.cmdlineDevices(), config.memoryBytes(), Optional.of(rsdp)));
         } catch (KernelLoadException e) {
             throw new ConfigException(e.getMessage());
@@ -337,26 +403,35 @@ public final class Vmm implements AutoCloseable {
         return new EventFdLine(efd, "IRQ " + gsi);
     }
 
-    private void createVcpus(Kvm kvm, VmFd vm, int count, LoadedKernel kernel) throws ErrnoException {
+    /**
+     * The vCPUs with CPUID, MSRs, FPU and local APICs set up. With a kernel, the boot CPU starts in
+     * long mode at its entry; with firmware (no kernel), it stays in the state KVM_CREATE_VCPU gives
+     * it, the architectural reset state: real mode, CS base 0xffff0000, IP 0xfff0.
+     */
+    private void createVcpus(Kvm kvm, VmFd vm, int count, Optional<LoadedKernel> kernel) throws ErrnoException {
         Cpuid supported = kvm.supportedCpuid();
         for (int id = 0; id < count; id++) {
             VcpuFd fd = vm.createVcpu(id);
             owned.add(fd);
+            if (id == 0) {
+                // The serial port's transmit register: console output without an exit per byte.
+                coalesced = CoalescedWrites.setUp(kvm, vm, fd, pio, mmio, eventLoop, owned, Layout.COM1_PORT, 1);
+            }
             fd.setCpuid2(CpuidSetup.forVcpu(supported, id, count));
             fd.setMsrs(BootCpuState.bootMsrs());
             fd.setFpu(BootCpuState.bootFpu());
             LapicState lapic = fd.getLapic();
             BootCpuState.configureLints(lapic);
             fd.setLapic(lapic);
-            if (id == 0) {
+            if (id == 0 && kernel.isPresent()) {
                 // Only the boot CPU starts in the kernel; the others wait for the INIT-SIPI the
                 // kernel sends them through the in-kernel local APICs.
                 Sregs sregs = fd.getSregs();
                 BootCpuState.longMode(sregs);
                 fd.setSregs(sregs);
-                fd.setRegs(BootCpuState.entryRegs(kernel.entry().value(), kernel.bootParams().value()));
+                fd.setRegs(BootCpuState.entryRegs(kernel.get().entry().value(), kernel.get().bootParams().value()));
             }
-            vcpus.add(new Vcpu(fd, pio, mmio, lifecycle));
+            vcpus.add(new Vcpu(fd, pio, mmio, coalesced, lifecycle));
         }
     }
 
@@ -375,6 +450,7 @@ public final class Vmm implements AutoCloseable {
         for (Vcpu v : vcpus) {
             v.join(2000);
         }
+        coalesced.drain(); // the guest's last console bytes
         console.close();
         String times = "VMM start -> first KVM_RUN %s, -> guest userspace %s".formatted(
                 millisSinceStart(lifecycle.firstRunNanos()), millisSinceStart(bootNanos() < 0 ? -1 : startNanos + bootNanos()));
@@ -445,6 +521,14 @@ public final class Vmm implements AutoCloseable {
         } else {
             LOG.warn("the guest's keyboard did not take Ctrl-Alt-Del (scanning off or its buffer full)");
         }
+    }
+
+    /**
+     * The VMM's exit code for how the VM ended (after {@link #run}): the reason's, or for a debug
+     * exit the status the guest asked for.
+     */
+    public int exitCode() {
+        return lifecycle.exitCode();
     }
 
     public ExitStatusPort exitStatus() {

@@ -3,9 +3,7 @@ package jvmm.vmm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import jvmm.vmm.config.VmConfig;
@@ -22,19 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("kvm")
 class TinyGuestKvmTest {
 
-    private static Path tinyGuest() throws IOException, InterruptedException {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isExecutable(dir.resolve("guest-images/tiny/build-tiny-guest"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("guest-images/tiny/build-tiny-guest not found above " + Path.of("").toAbsolutePath());
-        }
-        Process p = new ProcessBuilder(dir.resolve("guest-images/tiny/build-tiny-guest").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(p.waitFor()).as("build-tiny-guest").isZero();
-        return Path.of(out);
+    private static Path tinyGuest() throws Exception {
+        return TinyGuests.build();
     }
 
     @ParameterizedTest(name = "{0} vCPU(s)")

@@ -102,7 +102,7 @@ final class KvmPlacement {
         List<String> original = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
         List<String> args = new ArrayList<>(List.of(original.removeFirst())); // the subcommand's name
         if (vm.defaultGuest()) {
-            args.addAll(List.of("--kernel", config.kernel().toString(),
+            args.addAll(List.of("--kernel", config.kernel().orElseThrow().toString(),
                     "--initrd", config.initrd().orElseThrow().toString(), "--cmdline", vm.baseCmdline()));
             boolean options = true;
             for (int i = 0; i < original.size(); i++) {

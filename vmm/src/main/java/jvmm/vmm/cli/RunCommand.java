@@ -23,11 +23,12 @@ import picocli.CommandLine.Spec;
 /** {@code vmm run}: boot a kernel and wait until the guest ends, or until what is expected of it is seen. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Boot a Linux kernel. Without --kernel, boots the default guest "
-                + "(built from Debian packages on first use).",
+                + "(built from Debian packages on first use); with --firmware, starts a flat firmware image at the reset vector.",
                 "With --expect, it is a boot test: the VM stops as soon as every expectation has been seen "
                 + "on the console (exit 0), or when a fail pattern appears, the time is up or the guest stops first (exit 1)."},
         footer = {"", "Exit status: 0 when the guest powers off or reboots, 3 when it panicked,",
-                "1 on a host or VM error, 2 on bad input, 130 when stopped by a signal or the console escape (Ctrl-A x).",
+                "1 on a host or VM error, 2 on bad input, 130 when stopped by a signal or the console escape (Ctrl-A x),",
+                "(V << 1) | 1 when the guest writes V to the --debug-exit port (as QEMU's isa-debug-exit).",
                 "With --expect, --fail-on or --timeout: 0 when every expectation was seen, 1 otherwise (the reason and the last",
                 "console lines are on stderr)."})
 final class RunCommand implements Callable<Integer> {
@@ -83,12 +84,15 @@ final class RunCommand implements Callable<Integer> {
             failPatterns = ConsoleWatch.DEFAULT_FAIL_PATTERNS;
         }
         limit = VmSession.parseTimeout(timeout);
-        boolean preBoot = apiSocket != null && configFile == null && vm.kernel == null;
+        boolean preBoot = apiSocket != null && configFile == null && vm.kernel == null && vm.firmware == null;
         VmConfig config = null;
         if (configFile != null) {
             if (vm.kernel != null || vm.initrd != null || !vm.disks.isEmpty() || !vm.nets.isEmpty() || vm.balloon != null) {
                 throw new ConfigException("--config describes the whole VM: give --kernel, --initrd, --disk, --net and "
                         + "--balloon there, not on the command line");
+            }
+            if (vm.firmware != null || vm.debugExit != null) {
+                throw new ConfigException("--config describes a VM that boots a kernel: --firmware and --debug-exit don't go with it");
             }
             config = ApiSupport.loadConfig(configFile);
         } else if (!preBoot) {
@@ -103,7 +107,8 @@ final class RunCommand implements Callable<Integer> {
                 return 0;
             }
             Vmm.checkGuest(config);
-            System.err.printf("vmm: configuration OK: kernel %s%s, %s memory, %d vCPU(s)%n", config.kernel(),
+            System.err.printf("vmm: configuration OK: %s%s, %s memory, %d vCPU(s)%n",
+                    config.kernel().isPresent() ? "kernel " + config.kernel().get() : "firmware " + config.firmware().orElseThrow(),
                     config.initrd().map(i -> ", initrd " + i).orElse(""), Sizes.format(config.memoryBytes()), config.cpus());
             return 0;
         }
@@ -118,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
                 ? session(config).run()
                 : ApiSupport.runWithApi(apiSocket, config, this::session);
         boolean watching = !expectations.isEmpty() || !failPatterns.isEmpty() || limit.isPresent();
-        return watching ? verdict(o, !expectations.isEmpty(), System.err) : o.reason().exitCode();
+        return watching ? verdict(o, !expectations.isEmpty(), System.err) : o.exitCode();
     }
 
     private List<Pattern> expectations = List.of();
@@ -145,7 +150,7 @@ final class RunCommand implements Callable<Integer> {
         } else if (expecting) {
             failure = "the guest stopped (%s) before %s was seen".formatted(o.detail(), watch.pending().orElseThrow());
         } else {
-            return o.reason().exitCode(); // only fail patterns, none seen: the guest's own outcome
+            return o.exitCode(); // only fail patterns, none seen: the guest's own outcome
         }
         err.printf("vmm: expect: failed: %s (%s)%n", failure, o.times());
         o.printTail(err);

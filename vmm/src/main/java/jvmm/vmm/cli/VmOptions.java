@@ -9,6 +9,7 @@ import jvmm.vmm.HostException;
 import jvmm.virtio.balloon.BalloonConfig;
 import jvmm.vmm.config.BalloonOptions;
 import jvmm.vmm.config.ConfigException;
+import jvmm.vmm.config.DebugExitConfig;
 import jvmm.vmm.config.DiskConfig;
 import jvmm.vmm.config.NetConfig;
 import jvmm.vmm.config.Sizes;
@@ -24,8 +25,18 @@ final class VmOptions {
     @Option(names = "--initrd", paramLabel = "PATH", description = "initramfs to load with the kernel.")
     Path initrd;
 
-    @Option(names = "--cmdline", paramLabel = "STR", description = "Kernel command line (default: ${DEFAULT-VALUE}).")
-    String cmdline = VmConfig.DEFAULT_CMDLINE;
+    @Option(names = "--cmdline", paramLabel = "STR", description = "Kernel command line (default: " + VmConfig.DEFAULT_CMDLINE + ").")
+    String cmdline;
+
+    @Option(names = "--firmware", paramLabel = "FILE",
+            description = "Instead of a kernel: a flat firmware image (4 KiB to 16 MiB, whole 4 KiB pages) mapped to end at 4 GiB, "
+                    + "its last 128 KiB also below 1 MiB, started at the reset vector in real mode, as QEMU's -bios.")
+    Path firmware;
+
+    @Option(names = "--debug-exit", arity = "0..1", fallbackValue = "", paramLabel = "[iobase=PORT]",
+            description = "An isa-debug-exit device as QEMU's (ports iobase and iobase+1, default 0x501): a write of V "
+                    + "ends the VM and the VMM exits with status (V << 1) | 1.")
+    String debugExit;
 
     @Option(names = "--memory", paramLabel = "SIZE", description = "Guest RAM, e.g. 512M or 2G; a bare number is MiB (default: 512M).")
     String memory = "512M";
@@ -91,6 +102,10 @@ final class VmOptions {
             case "virtio" -> VmConfig.ConsoleMode.VIRTIO;
             default -> throw new ConfigException("invalid --console '%s': serial or virtio".formatted(consoleMode));
         };
+        Optional<DebugExitConfig> parsedDebugExit = Optional.ofNullable(debugExit).map(DebugExitConfig::parse);
+        if (firmware != null) {
+            return firmwareConfig(mem, parsedDisks, parsedNets, console, parsedBalloon, parsedDebugExit, defaultInitrd);
+        }
         Path k = kernel;
         Optional<Path> i = Optional.ofNullable(initrd);
         if (k == null) {
@@ -108,13 +123,37 @@ final class VmOptions {
         if (i.isPresent()) {
             requireReadable(i.get(), "--initrd");
         }
-        String line = cmdline;
+        String line = cmdline == null ? VmConfig.DEFAULT_CMDLINE : cmdline;
         if (defaultGuest && console == VmConfig.ConsoleMode.VIRTIO && !line.contains("jvmm.console=")) {
             line += " jvmm.console=hvc0"; // the default guest's shell then runs on hvc0
         }
         baseCmdline = line;
         String full = extraWords.isEmpty() ? line : line + " " + extraWords;
-        return new VmConfig(k, i, full, mem, cpus, parsedDisks, parsedNets, console, parsedBalloon);
+        return new VmConfig(Optional.of(k), i, full, mem, cpus, parsedDisks, parsedNets, console, parsedBalloon,
+                Optional.empty(), parsedDebugExit);
+    }
+
+    /** A VM started from --firmware: no kernel, initrd or command line may be given with it. */
+    private VmConfig firmwareConfig(long mem, List<DiskConfig> parsedDisks, List<NetConfig> parsedNets,
+                                    VmConfig.ConsoleMode console, Optional<BalloonConfig> parsedBalloon,
+                                    Optional<DebugExitConfig> parsedDebugExit, boolean forCommand) {
+        if (forCommand) {
+            throw new ConfigException("--firmware boots no Linux guest to run a command in: exec needs --kernel or the default guest");
+        }
+        if (kernel != null) {
+            throw new ConfigException("--kernel and --firmware exclude each other: a VM boots a kernel or starts its "
+                    + "firmware at the reset vector");
+        }
+        if (initrd != null) {
+            throw new ConfigException("--initrd needs --kernel (--firmware boots no kernel)");
+        }
+        if (cmdline != null) {
+            throw new ConfigException("--cmdline needs --kernel (--firmware boots no kernel)");
+        }
+        requireReadable(firmware, "--firmware");
+        baseCmdline = "";
+        return new VmConfig(Optional.empty(), Optional.empty(), "", mem, cpus, parsedDisks, parsedNets, console,
+                parsedBalloon, Optional.of(firmware), parsedDebugExit);
     }
 
     private static void requireReadable(Path p, String option) {

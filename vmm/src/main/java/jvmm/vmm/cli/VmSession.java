@@ -31,7 +31,7 @@ import jvmm.vmm.console.SerialConsole;
 final class VmSession {
 
     /** How a run ended, with what the console watch saw. */
-    record Outcome(ExitReason reason, String detail, Optional<Duration> timedOutAfter, ConsoleWatch watch,
+    record Outcome(ExitReason reason, int exitCode, String detail, Optional<Duration> timedOutAfter, ConsoleWatch watch,
                    OptionalInt commandStatus, long startNanos, long firstRunNanos) {
 
         /** "VMM start 0 ms, first KVM_RUN 812 ms, 'ready' 6.1 s": the times, from VMM start. */
@@ -145,7 +145,7 @@ final class VmSession {
             if (timer != null) {
                 timer.interrupt();
             }
-            return new Outcome(reason, vmm.stopDetail(), timedOut.get() ? Optional.of(timeout) : Optional.empty(), watch, vmm.exitStatus().status(),
+            return new Outcome(reason, vmm.exitCode(), vmm.stopDetail(), timedOut.get() ? Optional.of(timeout) : Optional.empty(), watch, vmm.exitStatus().status(),
                     vmm.startNanos(), vmm.firstRunNanos());
         }
     }

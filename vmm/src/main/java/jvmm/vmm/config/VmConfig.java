@@ -10,19 +10,21 @@ import jvmm.virtio.balloon.BalloonConfig;
  * Everything needed to create one VM, validated: the CLI and (later) the API and config file
  * produce it, {@code Vmm.create} consumes it.
  *
- * @param kernel a bzImage or ELF vmlinux
- * @param initrd an initramfs, if any
- * @param cmdline the kernel command line
+ * @param kernel a bzImage or ELF vmlinux; empty when {@code firmware} starts the VM
+ * @param initrd an initramfs, if any (only with a kernel)
+ * @param cmdline the kernel command line (unused with firmware)
  * @param memoryBytes guest RAM in bytes
  * @param cpus the number of vCPUs
  * @param disks virtio-blk disks, in the order the guest sees them (vda, vdb, ...)
  * @param nets virtio-net NICs on TAP interfaces, in the order the guest finds them
  * @param console where stdin and stdout are connected
  * @param balloon a virtio-balloon, if any
+ * @param firmware a flat image started at the reset vector instead of a kernel (QEMU's -bios)
+ * @param debugExit an isa-debug-exit device, if any
  */
-public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus,
+public record VmConfig(Optional<Path> kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus,
                        List<DiskConfig> disks, List<NetConfig> nets, ConsoleMode console,
-                       Optional<BalloonConfig> balloon) {
+                       Optional<BalloonConfig> balloon, Optional<Path> firmware, Optional<DebugExitConfig> debugExit) {
 
     /** Where the guest's interactive console is: the 16550 UART, or virtio-console (hvc0). */
     public enum ConsoleMode { SERIAL, VIRTIO }
@@ -30,6 +32,19 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long 
     /** A VM with no virtio devices and the serial console. */
     public VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus) {
         this(kernel, initrd, cmdline, memoryBytes, cpus, List.of(), List.of(), ConsoleMode.SERIAL, Optional.empty());
+    }
+
+    /** A VM that boots {@code kernel}, with no debug-exit device. */
+    public VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int cpus,
+                    List<DiskConfig> disks, List<NetConfig> nets, ConsoleMode console, Optional<BalloonConfig> balloon) {
+        this(Optional.of(kernel), initrd, cmdline, memoryBytes, cpus, disks, nets, console, balloon, Optional.empty(),
+                Optional.empty());
+    }
+
+    /** A VM started from {@code firmware} with the serial console and no virtio devices. */
+    public static VmConfig firmware(Path firmware, long memoryBytes, int cpus, Optional<DebugExitConfig> debugExit) {
+        return new VmConfig(Optional.empty(), Optional.empty(), "", memoryBytes, cpus, List.of(), List.of(),
+                ConsoleMode.SERIAL, Optional.empty(), Optional.of(firmware), debugExit);
     }
 
 
@@ -45,6 +60,15 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, long 
         Objects.requireNonNull(cmdline, "cmdline");
         Objects.requireNonNull(console, "console");
         Objects.requireNonNull(balloon, "balloon");
+        Objects.requireNonNull(firmware, "firmware");
+        Objects.requireNonNull(debugExit, "debugExit");
+        if (kernel.isPresent() == firmware.isPresent()) {
+            throw new ConfigException(kernel.isPresent() ? "--kernel and --firmware exclude each other: a VM boots a kernel "
+                    + "or starts its firmware at the reset vector" : "the VM needs --kernel or --firmware");
+        }
+        if (firmware.isPresent() && initrd.isPresent()) {
+            throw new ConfigException("--initrd needs --kernel (--firmware boots no kernel)");
+        }
         disks = List.copyOf(disks);
         nets = List.copyOf(nets);
         if (memoryBytes < MIN_MEMORY) {

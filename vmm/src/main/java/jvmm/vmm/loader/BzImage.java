@@ -19,8 +19,9 @@ import static jvmm.vmm.loader.LeBytes.u32;
 import static jvmm.vmm.loader.LeBytes.u64;
 import static jvmm.vmm.loader.LeBytes.u8;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Optional;
 import jvmm.virtio.memory.GuestAddress;
 import jvmm.virtio.memory.GuestMemory;
@@ -52,16 +53,16 @@ final class BzImage {
     private BzImage() {}
 
     /** Whether {@code image} carries the "HdrS" magic of the x86 boot protocol. */
-    static boolean matches(byte[] image) {
-        return image.length >= MIN_SIZE && (int) u32(image, HEADER) == BootParams.HDRS_MAGIC;
+    static boolean matches(MemorySegment image) {
+        return image.byteSize() >= MIN_SIZE && (int) u32(image, HEADER) == BootParams.HDRS_MAGIC;
     }
 
-    static KernelPlacement load(Path file, byte[] image, GuestMemory memory, long lowRamEnd)
+    static KernelPlacement load(Path file, MemorySegment image, GuestMemory memory, long lowRamEnd)
             throws KernelLoadException {
         int headerEnd = Math.min(JUMP + 2 + u8(image, JUMP + 1), SETUP_HEADER_LIMIT);
-        if (image.length < Math.max(headerEnd, VERSION + 2)) {
+        if (image.byteSize() < Math.max(headerEnd, VERSION + 2)) {
             throw fail(Reason.TRUNCATED, file, "truncated bzImage: the setup header ends at 0x%x but the file has %d bytes"
-                    .formatted(headerEnd, image.length));
+                    .formatted(headerEnd, image.byteSize()));
         }
         int version = u16(image, VERSION);
         if (version < MIN_PROTOCOL) {
@@ -83,10 +84,10 @@ final class BzImage {
         int setupSects = u8(image, SETUP_SECTS) == 0 ? 4 : u8(image, SETUP_SECTS);
         int setupSize = (setupSects + 1) * SECTOR;
         long syssize = u32(image, SYSSIZE) * 16;
-        long protectedSize = image.length - (long) setupSize;
+        long protectedSize = image.byteSize() - (long) setupSize;
         if (protectedSize <= 0 || protectedSize < syssize) {
             throw fail(Reason.TRUNCATED, file, "truncated bzImage: %d setup sectors and 0x%x bytes of kernel need %d bytes, the file has %d"
-                    .formatted(setupSects, syssize, setupSize + Math.max(syssize, 1), image.length));
+                    .formatted(setupSects, syssize, setupSize + Math.max(syssize, 1), image.byteSize()));
         }
         long initSize = u32(image, INIT_SIZE);
         if (initSize < protectedSize) {
@@ -101,10 +102,10 @@ final class BzImage {
                     .formatted(mibRoundedUp(requiredEnd), initSize, decompressAt, lowRamEnd >> 20));
         }
         GuestAddress loadAddr = GuestAddress.of(load);
-        memory.write(loadAddr, image, setupSize, (int) protectedSize);
+        MemorySegment.copy(image, setupSize, memory.slice(loadAddr, protectedSize), 0, protectedSize);
 
         BootParams params = BootParams.forSetupHeader(
-                Arrays.copyOfRange(image, SETUP_HEADER_START, headerEnd));
+                image.asSlice(SETUP_HEADER_START, headerEnd - SETUP_HEADER_START).toArray(ValueLayout.JAVA_BYTE));
         return new KernelPlacement(LoadedKernel.Format.BZIMAGE,
                 loadAddr.checkedAdd(ENTRY_64_OFFSET), loadAddr, GuestAddress.of(requiredEnd),
                 Optional.empty(), params.code32Start(loadAddr),
@@ -116,7 +117,7 @@ final class BzImage {
      * A relocatable kernel goes to pref_address (where it would decompress to anyway, so it runs
      * in place); any other goes to 1 MiB, the classic bzImage load address.
      */
-    private static long loadAddress(byte[] image) {
+    private static long loadAddress(MemorySegment image) {
         long pref = u64(image, PREF_ADDRESS);
         long align = u32(image, KERNEL_ALIGNMENT);
         boolean relocatable = u8(image, RELOCATABLE_KERNEL) != 0;
@@ -131,7 +132,7 @@ final class BzImage {
      * relocatable kernel the load address rounded up to kernel_alignment, but never below
      * LOAD_PHYSICAL_ADDR (= pref_address); any other kernel at LOAD_PHYSICAL_ADDR.
      */
-    private static long decompressAddress(byte[] image, long load) {
+    private static long decompressAddress(MemorySegment image, long load) {
         long pref = u64(image, PREF_ADDRESS);
         if (pref < 0 || pref >= Layout.MMIO_HOLE_START.value()) {
             pref = 0; // nonsense: the RAM check below then fails on init_size alone if at all

@@ -5,6 +5,7 @@ import static jvmm.vmm.loader.LeBytes.u32;
 import static jvmm.vmm.loader.LeBytes.u64;
 import static jvmm.vmm.loader.LeBytes.u8;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,11 +51,11 @@ final class ElfKernel {
     record Segment(int index, long type, long offset, long paddr, long filesz, long memsz) {}
 
     /** Whether {@code image} starts with the ELF magic. */
-    static boolean matches(byte[] image) {
-        return image.length >= 4 && image[0] == 0x7f && image[1] == 'E' && image[2] == 'L' && image[3] == 'F';
+    static boolean matches(MemorySegment image) {
+        return image.byteSize() >= 4 && (int) u32(image, 0) == 0x464c457f; // "\x7fELF"
     }
 
-    static KernelPlacement load(Path file, byte[] image, GuestMemory memory, long lowRamEnd)
+    static KernelPlacement load(Path file, MemorySegment image, GuestMemory memory, long lowRamEnd)
             throws KernelLoadException {
         List<Segment> loads = checkHeaders(file, image, lowRamEnd);
         long entry = u64(image, E_ENTRY);
@@ -67,7 +68,7 @@ final class ElfKernel {
         Optional<GuestAddress> pvh = pvhEntry(file, image);
         for (Segment s : loads) {
             GuestAddress at = GuestAddress.of(s.paddr());
-            memory.write(at, image, (int) s.offset(), (int) s.filesz());
+            MemorySegment.copy(image, s.offset(), memory.slice(at, s.filesz()), 0, s.filesz());
             memory.fill(at.checkedAdd(s.filesz()), s.memsz() - s.filesz(), (byte) 0);
         }
         return new KernelPlacement(LoadedKernel.Format.ELF, GuestAddress.of(entry), GuestAddress.of(start),
@@ -76,11 +77,11 @@ final class ElfKernel {
     }
 
     /** Checks the ELF header and every program header; returns the PT_LOAD segments. */
-    private static List<Segment> checkHeaders(Path file, byte[] image, long lowRamEnd)
+    private static List<Segment> checkHeaders(Path file, MemorySegment image, long lowRamEnd)
             throws KernelLoadException {
-        if (image.length < EHDR_SIZE) {
+        if (image.byteSize() < EHDR_SIZE) {
             throw new KernelLoadException(Reason.TOO_SMALL, file,
-                    "truncated ELF: %d bytes, the ELF header alone has 64".formatted(image.length));
+                    "truncated ELF: %d bytes, the ELF header alone has 64".formatted(image.byteSize()));
         }
         if (u8(image, 4) != ELFCLASS64) {
             throw new KernelLoadException(Reason.NOT_64BIT, file, "a 32-bit ELF (ELFCLASS%d): need an ELF64 x86-64 vmlinux"
@@ -112,7 +113,7 @@ final class ElfKernel {
         return loads;
     }
 
-    private static List<Segment> segments(byte[] image, int phoff, int phnum) {
+    private static List<Segment> segments(MemorySegment image, int phoff, int phnum) {
         var list = new ArrayList<Segment>(phnum);
         for (int i = 0; i < phnum; i++) {
             int p = phoff + i * PHDR_SIZE;
@@ -122,7 +123,7 @@ final class ElfKernel {
         return list;
     }
 
-    private static void checkLoadSegment(Path file, byte[] image, Segment s, long lowRamEnd)
+    private static void checkLoadSegment(Path file, MemorySegment image, Segment s, long lowRamEnd)
             throws KernelLoadException {
         if (Long.compareUnsigned(s.filesz(), s.memsz()) > 0) {
             throw new KernelLoadException(Reason.BAD_HEADER, file, "segment %d has p_filesz 0x%x above p_memsz 0x%x"
@@ -144,16 +145,16 @@ final class ElfKernel {
         }
     }
 
-    private static void requireInFile(Path file, byte[] image, long offset, long size, String what)
+    private static void requireInFile(Path file, MemorySegment image, long offset, long size, String what)
             throws KernelLoadException {
-        if (Long.compareUnsigned(offset, image.length) > 0 || Long.compareUnsigned(size, image.length - offset) > 0) {
+        if (Long.compareUnsigned(offset, image.byteSize()) > 0 || Long.compareUnsigned(size, image.byteSize() - offset) > 0) {
             throw new KernelLoadException(Reason.TRUNCATED, file, "truncated ELF: %s at 0x%x (+0x%x) beyond the file's %d bytes"
-                    .formatted(what, offset, size, image.length));
+                    .formatted(what, offset, size, image.byteSize()));
         }
     }
 
     /** The PVH entry from the first XEN_ELFNOTE_PHYS32_ENTRY note; malformed notes end the search. */
-    private static Optional<GuestAddress> pvhEntry(Path file, byte[] image) {
+    private static Optional<GuestAddress> pvhEntry(Path file, MemorySegment image) {
         for (Segment s : segments(image, (int) u64(image, E_PHOFF), u16(image, E_PHNUM))) {
             if (s.type() != PT_NOTE) {
                 continue;

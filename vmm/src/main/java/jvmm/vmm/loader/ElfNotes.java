@@ -3,8 +3,8 @@ package jvmm.vmm.loader;
 import static jvmm.vmm.loader.LeBytes.u32;
 import static jvmm.vmm.loader.LeBytes.u64;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Optional;
 import jvmm.virtio.memory.GuestAddress;
 
@@ -23,14 +23,14 @@ final class ElfNotes {
      * The value of the first note called {@code name} with type {@code type} whose descriptor is a
      * 4- or 8-byte address, within {@code image[offset, offset + size)} (already bounds-checked).
      */
-    static Optional<GuestAddress> find(byte[] image, int offset, int size, String name, int type) {
+    static Optional<GuestAddress> find(MemorySegment image, int offset, int size, String name, int type) {
         byte[] wanted = (name + "\0").getBytes(StandardCharsets.US_ASCII);
         long pos = offset;
         long end = (long) offset + size;
         while (pos + NHDR_SIZE <= end) {
-            long namesz = u32(image, (int) pos);
-            long descsz = u32(image, (int) pos + 4);
-            long noteType = u32(image, (int) pos + 8);
+            long namesz = u32(image, pos);
+            long descsz = u32(image, pos + 4);
+            long noteType = u32(image, pos + 8);
             long nameAt = pos + NHDR_SIZE;
             long descAt = nameAt + align4(namesz);
             long next = descAt + align4(descsz);
@@ -38,12 +38,13 @@ final class ElfNotes {
                 return Optional.empty();
             }
             if (noteType == type && namesz == wanted.length
-                    && Arrays.equals(image, (int) nameAt, (int) nameAt + wanted.length, wanted, 0, wanted.length)) {
+                    && MemorySegment.mismatch(image, nameAt, nameAt + wanted.length,
+                            MemorySegment.ofArray(wanted), 0, wanted.length) == -1) {
                 if (descsz == 4) {
-                    return Optional.of(GuestAddress.of(u32(image, (int) descAt)));
+                    return Optional.of(GuestAddress.of(u32(image, descAt)));
                 }
                 if (descsz == 8) {
-                    return Optional.of(GuestAddress.of(u64(image, (int) descAt)));
+                    return Optional.of(GuestAddress.of(u64(image, descAt)));
                 }
             }
             pos = next;

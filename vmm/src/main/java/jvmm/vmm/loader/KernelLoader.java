@@ -1,9 +1,13 @@
 package jvmm.vmm.loader;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import jvmm.virtio.memory.GuestMemory;
 import jvmm.vmm.arch.x86.BootParams;
@@ -70,30 +74,43 @@ public final class KernelLoader {
 
     private static KernelPlacement loadKernel(Path file, GuestMemory memory, long lowRamEnd)
             throws KernelLoadException {
-        byte[] image = readKernel(file, lowRamEnd);
-        if (ElfKernel.matches(image)) {
-            return ElfKernel.load(file, image, memory, lowRamEnd);
+        // The file goes into native memory that is freed as soon as it has been copied into the
+        // guest: a byte[] would put the whole image (14 MiB for the default guest) into the Java
+        // heap's old generation, and Files.readAllBytes would leave a direct buffer of its size in
+        // the JDK's per-thread cache for the life of the process.
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment image = readKernel(file, lowRamEnd, arena);
+            if (ElfKernel.matches(image)) {
+                return ElfKernel.load(file, image, memory, lowRamEnd);
+            }
+            if (image.byteSize() < BzImage.MIN_SIZE) {
+                throw new KernelLoadException(Reason.TOO_SMALL, file,
+                        "not a kernel: only %d bytes".formatted(image.byteSize()));
+            }
+            if (BzImage.matches(image)) {
+                return BzImage.load(file, image, memory, lowRamEnd);
+            }
+            throw new KernelLoadException(Reason.BAD_MAGIC, file,
+                    "not a kernel: neither a bzImage (no \"HdrS\" at 0x202) nor an ELF vmlinux");
         }
-        if (image.length < BzImage.MIN_SIZE) {
-            throw new KernelLoadException(Reason.TOO_SMALL, file,
-                    "not a kernel: only %d bytes".formatted(image.length));
-        }
-        if (BzImage.matches(image)) {
-            return BzImage.load(file, image, memory, lowRamEnd);
-        }
-        throw new KernelLoadException(Reason.BAD_MAGIC, file,
-                "not a kernel: neither a bzImage (no \"HdrS\" at 0x202) nor an ELF vmlinux");
     }
 
-    private static byte[] readKernel(Path file, long lowRamEnd) throws KernelLoadException {
-        try {
-            long size = Files.size(file);
+    private static MemorySegment readKernel(Path file, long lowRamEnd, Arena arena) throws KernelLoadException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
             if (size > lowRamEnd || size > Integer.MAX_VALUE - 8) {
                 throw new KernelLoadException(Reason.NOT_ENOUGH_MEMORY, file,
                         "the kernel file alone (%d MiB) is larger than the VM's %d MiB below the MMIO hole"
                                 .formatted(size >> 20, lowRamEnd >> 20));
             }
-            return Files.readAllBytes(file);
+            MemorySegment image = arena.allocate(Math.max(size, 1));
+            ByteBuffer target = image.asByteBuffer();
+            while (target.hasRemaining()) {
+                if (channel.read(target) < 0) {
+                    break; // it shrank while read: what was there is what the loaders check
+                }
+            }
+            return image.asSlice(0, target.position());
         } catch (IOException e) {
             throw new KernelLoadException(Reason.UNREADABLE, file, "can't read kernel: " + KernelLoadException.describe(e), e);
         }

@@ -1,23 +1,31 @@
 package jvmm.vmm.loader;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
 /** Little-endian reads from a file image; callers check the bounds first (with a reason). */
 final class LeBytes {
 
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private LeBytes() {}
 
-    static int u8(byte[] b, int off) {
-        return b[off] & 0xff;
+    static int u8(MemorySegment b, long off) {
+        return b.get(ValueLayout.JAVA_BYTE, off) & 0xff;
     }
 
-    static int u16(byte[] b, int off) {
-        return u8(b, off) | u8(b, off + 1) << 8;
+    static int u16(MemorySegment b, long off) {
+        return b.get(U16, off) & 0xffff;
     }
 
-    static long u32(byte[] b, int off) {
-        return (u16(b, off) | (long) u16(b, off + 2) << 16) & 0xffff_ffffL;
+    static long u32(MemorySegment b, long off) {
+        return b.get(U32, off) & 0xffff_ffffL;
     }
 
-    static long u64(byte[] b, int off) {
-        return u32(b, off) | u32(b, off + 4) << 32;
+    static long u64(MemorySegment b, long off) {
+        return b.get(U64, off);
     }
 }

@@ -38,16 +38,20 @@ public final class Vcpu {
     private final VcpuFd fd;
     private final Bus pio;
     private final Bus mmio;
+    private final CoalescedWrites coalesced;
     private final VmLifecycle lifecycle;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile int tid;
+    private long exits; // on the vCPU thread only
+    private long ioExits;
     private boolean kickable; // guarded by this: the thread blocks KICK_SIGNAL and may be signalled
     private Thread thread;
 
-    public Vcpu(VcpuFd fd, Bus pio, Bus mmio, VmLifecycle lifecycle) {
+    public Vcpu(VcpuFd fd, Bus pio, Bus mmio, CoalescedWrites coalesced, VmLifecycle lifecycle) {
         this.fd = fd;
         this.pio = pio;
         this.mmio = mmio;
+        this.coalesced = coalesced;
         this.lifecycle = lifecycle;
     }
 
@@ -126,6 +130,7 @@ public final class Vcpu {
             LOG.error("vcpu {} failed", fd.id(), e);
             lifecycle.requestStop(ExitReason.VM_ERROR, "vcpu " + fd.id() + ": internal error: " + e);
         } finally {
+            LOG.debug("vcpu {}: {} exits, {} of them port I/O", fd.id(), exits, ioExits);
             synchronized (this) {
                 kickable = false; // no kick is sent from now on...
             }
@@ -140,6 +145,12 @@ public final class Vcpu {
     }
 
     private void handle(VcpuExit exit) throws ErrnoException {
+        // Writes KVM batched before this exit reach their devices before it is handled.
+        coalesced.drain();
+        exits++;
+        if (exit instanceof VcpuExit.IoOut || exit instanceof VcpuExit.IoIn) {
+            ioExits++;
+        }
         switch (exit) {
             case VcpuExit.IoOut o -> portIo(o.port(), o.size(), o.count(), o.data(), true);
             case VcpuExit.IoIn i -> portIo(i.port(), i.size(), i.count(), i.data(), false);

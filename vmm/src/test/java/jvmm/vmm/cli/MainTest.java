@@ -41,7 +41,8 @@ class MainTest {
     void runHelpListsEveryOption() {
         Outcome o = run("run", "--help");
         assertThat(o.code()).isZero();
-        assertThat(o.out()).contains("--kernel", "--initrd", "--cmdline", "--memory", "--cpus", "--log-level", "--check", "--balloon");
+        assertThat(o.out()).contains("--kernel", "--initrd", "--cmdline", "--memory", "--cpus", "--log-level", "--check", "--balloon",
+                "--firmware", "--debug-exit", "(V << 1) | 1");
     }
 
     @Test
@@ -148,5 +149,39 @@ class MainTest {
         Outcome o = run("run", "--kernel", notKernel.toString(), "--check");
         assertThat(o.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(o.err()).contains("not a kernel").contains(notKernel.toString());
+    }
+
+    @Test
+    void firmwareOptionsAreCheckedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+        Path fw = Files.write(dir.resolve("fw.bin"), new byte[0x1_0000]);
+        Path odd = Files.write(dir.resolve("odd.bin"), new byte[1000]);
+        Path kernel = Files.write(dir.resolve("k"), new byte[] {1, 2, 3});
+        String[][] bad = {
+            {"--firmware", fw.toString(), "--kernel", kernel.toString()},
+            {"--firmware", fw.toString(), "--initrd", kernel.toString()},
+            {"--firmware", fw.toString(), "--cmdline", "quiet"},
+            {"--firmware", odd.toString()},
+            {"--firmware", dir.resolve("none.bin").toString()},
+            {"--firmware", fw.toString(), "--debug-exit", "iobase=0x3f8"},
+            {"--firmware", fw.toString(), "--debug-exit=iobase=x"},
+        };
+        String[] says = {"--kernel and --firmware exclude each other", "--initrd needs --kernel", "--cmdline needs --kernel",
+            "1000 bytes is not a multiple of 4 KiB", "no such file", "COM1", "'x' is not a port number"};
+        for (int i = 0; i < bad.length; i++) {
+            String[] args = new String[bad[i].length + 2];
+            args[0] = "run";
+            args[1] = "--check";
+            System.arraycopy(bad[i], 0, args, 2, bad[i].length);
+            Outcome o = run(args);
+            assertThat(o.code()).as(String.join(" ", args)).isEqualTo(Main.EXIT_USAGE);
+            assertThat(o.err()).as(String.join(" ", args)).startsWith("vmm: ").contains(says[i]);
+            assertThat(o.err().lines().count()).as(o.err()).isEqualTo(1);
+        }
+        Outcome ok = run("run", "--check", "--firmware", fw.toString(), "--debug-exit", "--memory", "32M");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.err()).contains("configuration OK: firmware " + fw);
+        Outcome exec = run("exec", "--firmware", fw.toString(), "--", "true");
+        assertThat(exec.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(exec.err()).contains("exec needs --kernel or the default guest");
     }
 }

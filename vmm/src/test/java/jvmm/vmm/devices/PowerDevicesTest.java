@@ -58,4 +58,24 @@ class PowerDevicesTest {
         p.write(0, new byte[] {(byte) 200});
         assertThat(p.status()).hasValue(200);
     }
+
+    @Test
+    void debugExitEndsWithQemusStatusForAnyWrite() {
+        List<Integer> statuses = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        DebugExit d = new DebugExit((value, status) -> {
+            values.add(value);
+            statuses.add(status);
+        });
+        d.write(0, new byte[] {0});
+        d.write(1, new byte[] {1});
+        d.write(0, new byte[] {0x7f});
+        d.write(0, new byte[] {(byte) 0x80}); // (0x80 << 1) | 1 = 0x101: a process sees 1
+        d.write(0, new byte[] {2, 0}); // a 16-bit write of 2
+        assertThat(statuses).containsExactly(1, 3, 255, 1, 5);
+        assertThat(values).containsExactly(0L, 1L, 0x7fL, 0x80L, 2L);
+        byte[] r = {(byte) 0xff};
+        d.read(0, r);
+        assertThat(r[0]).isZero();
+    }
 }

@@ -19,8 +19,13 @@ import jvmm.virtio.memory.GuestAddress;
  * 0x000e_0000  RSDP, then the other ACPI tables up to 0x10_0000
  * 0x0010_0000  high memory: kernel, initrd, free RAM up to the MMIO hole
  * 0xd000_0000  32-bit MMIO hole: virtio-mmio windows (0x1000 each) ... IOAPIC, LAPIC, TSS
+ * 0xff00_0000  (--firmware) up to 16 MiB of firmware, ending at 4 GiB
  * 0x1_0000_0000 RAM above the hole continues here
  * </pre>
+ *
+ * <p>A VM started from {@code --firmware} has none of the boot structures: its RAM has a hole
+ * below 1 MiB where the firmware's last 128 KiB (or all of it, when smaller) show a second
+ * time, as QEMU's isa-bios alias does ({@link #firmwareMap}, {@link #ramRegions(long, FirmwareMap)}).
  */
 public final class Layout {
 
@@ -67,10 +72,24 @@ public final class Layout {
     public static final int VIRTIO_MMIO_LAST_IRQ = 23;
     public static final GuestAddress IOAPIC_START = GuestAddress.of(0xfec0_0000L);
     public static final GuestAddress LAPIC_START = GuestAddress.of(0xfee0_0000L);
-    /** Three pages KVM needs for the real-mode TSS on Intel (KVM_SET_TSS_ADDR). */
-    public static final GuestAddress KVM_TSS_START = GuestAddress.of(0xfffb_d000L);
+    /**
+     * Three pages KVM needs for the real-mode TSS on Intel (KVM_SET_TSS_ADDR), right below the
+     * largest firmware (KVM refuses a memory slot that overlaps them).
+     */
+    public static final GuestAddress KVM_TSS_START = GuestAddress.of(0xfeff_d000L);
     /** One page KVM needs for the EPT identity map on Intel (KVM_SET_IDENTITY_MAP_ADDR). */
-    public static final GuestAddress KVM_IDENTITY_MAP_START = GuestAddress.of(0xfffb_c000L);
+    public static final GuestAddress KVM_IDENTITY_MAP_START = GuestAddress.of(0xfeff_c000L);
+
+    // ---- firmware (--firmware, QEMU's -bios) ----
+
+    /** The firmware image ends here, so that its last 16 bytes hold the reset vector 0xffff_fff0. */
+    public static final GuestAddress FIRMWARE_END = RAM_ABOVE_HOLE_START;
+    /** The largest firmware image: it then starts at 0xff00_0000. */
+    public static final long FIRMWARE_MAX_SIZE = 16L << 20;
+    /** Firmware images are whole pages (KVM maps them as a memory slot). */
+    public static final long FIRMWARE_ALIGNMENT = 0x1000;
+    /** The most of the firmware's end that also shows right below 1 MiB (the legacy BIOS area). */
+    public static final long FIRMWARE_LOW_ALIAS_MAX_SIZE = 0x2_0000;
 
     // ---- port I/O ----
 
@@ -95,6 +114,25 @@ public final class Layout {
     public static final int EXIT_STATUS_PORT = 0x441;
     /** The pvpanic device's port (ACPI _HID "QEMU0001"), where QEMU's ISA pvpanic sits too. */
     public static final int PVPANIC_PORT = 0x505;
+
+    /** Ports a device owns: {@code [base, base + length)}. */
+    public record PortRange(String device, int base, int length) {
+        public boolean overlaps(int otherBase, int otherLength) {
+            return otherBase < base + length && base < otherBase + otherLength;
+        }
+    }
+
+    /**
+     * The ports of the devices every VM has, for checking a device the user places (--debug-exit)
+     * against them; the VMM registers these devices with the same ranges.
+     */
+    public static final List<PortRange> FIXED_PORTS = List.of(
+            new PortRange("the i8042", I8042_DATA_PORT, I8042_COMMAND_PORT - I8042_DATA_PORT + 1),
+            new PortRange("the ACPI sleep and reset registers", ACPI_SLEEP_CONTROL_PORT, 3),
+            new PortRange("COM1", COM1_PORT, 8),
+            new PortRange("the boot timer", BOOT_TIMER_PORT, 1),
+            new PortRange("the guest command ports", EXIT_STATUS_PORT, 2),
+            new PortRange("pvpanic", PVPANIC_PORT, 1));
 
     /** One contiguous range of guest RAM. */
     public record RamRegion(GuestAddress base, long size) {
@@ -129,6 +167,47 @@ public final class Layout {
         if (memorySize > holeStart) {
             regions.add(new RamRegion(RAM_ABOVE_HOLE_START, memorySize - holeStart));
         }
+        return List.copyOf(regions);
+    }
+
+    /**
+     * Where a firmware image of {@code size} bytes is seen: {@code [base, 4 GiB)}, and its last
+     * {@code aliasSize} bytes also at {@code [aliasBase, 1 MiB)}.
+     */
+    public record FirmwareMap(GuestAddress base, long size, GuestAddress aliasBase, long aliasSize) {
+        /** The offset in the image of the bytes seen at {@code aliasBase}. */
+        public long aliasOffset() {
+            return size - aliasSize;
+        }
+    }
+
+    /**
+     * The map of a firmware image of {@code size} bytes.
+     *
+     * @throws IllegalArgumentException when the size is not a positive multiple of 4 KiB up to 16 MiB
+     */
+    public static FirmwareMap firmwareMap(long size) {
+        if (size <= 0 || size > FIRMWARE_MAX_SIZE || size % FIRMWARE_ALIGNMENT != 0) {
+            throw new IllegalArgumentException("firmware size must be a multiple of 4 KiB up to 16 MiB: 0x%x"
+                    .formatted(size));
+        }
+        long alias = Math.min(size, FIRMWARE_LOW_ALIAS_MAX_SIZE);
+        return new FirmwareMap(GuestAddress.of(FIRMWARE_END.value() - size), size,
+                GuestAddress.of(HIGH_MEMORY_START.value() - alias), alias);
+    }
+
+    /**
+     * The RAM regions of a VM started from firmware: those of {@link #ramRegions(long)} without
+     * the part below 1 MiB where {@code firmware}'s low alias shows. Each lies within one region
+     * of {@link #ramRegions(long)}, so the RAM can be mapped by those and sliced.
+     */
+    public static List<RamRegion> ramRegions(long memorySize, FirmwareMap firmware) {
+        List<RamRegion> plain = ramRegions(memorySize);
+        var regions = new ArrayList<RamRegion>(plain.size() + 1);
+        RamRegion low = plain.getFirst(); // from 0, beyond 1 MiB (ramRegions checked that)
+        regions.add(new RamRegion(low.base(), firmware.aliasBase().value()));
+        regions.add(new RamRegion(HIGH_MEMORY_START, low.end().value() - HIGH_MEMORY_START.value()));
+        regions.addAll(plain.subList(1, plain.size()));
         return List.copyOf(regions);
     }
 
