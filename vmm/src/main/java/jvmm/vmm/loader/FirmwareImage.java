@@ -56,11 +56,8 @@ public record FirmwareImage(Path path, Layout.FirmwareMap map) {
      */
     public void readInto(MemorySegment target) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            var buf = target.asSlice(0, size()).asByteBuffer();
-            while (buf.hasRemaining()) {
-                if (ch.read(buf) < 0) {
-                    throw new ConfigException("--firmware %s: the file got shorter while it was read".formatted(path));
-                }
+            if (FileImages.readFully(ch, target.asSlice(0, size())) < size()) {
+                throw new ConfigException("--firmware %s: the file got shorter while it was read".formatted(path));
             }
         } catch (IOException e) {
             throw new ConfigException("--firmware %s: can't read it (%s)".formatted(path, e.getMessage()));

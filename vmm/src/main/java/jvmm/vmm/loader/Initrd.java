@@ -1,7 +1,6 @@
 package jvmm.vmm.loader;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -41,12 +40,10 @@ final class Initrd {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             GuestAddress at = place(file, size, kernelEnd, initrdAddrMax, lowRamEnd);
-            ByteBuffer target = memory.slice(at, size).asByteBuffer();
-            while (target.hasRemaining()) {
-                if (channel.read(target) < 0) {
-                    throw new KernelLoadException(Reason.UNREADABLE, file,
-                            "initrd shrank while it was read: %d of %d bytes".formatted(target.position(), size));
-                }
+            long read = FileImages.readFully(channel, memory.slice(at, size));
+            if (read < size) {
+                throw new KernelLoadException(Reason.UNREADABLE, file,
+                        "initrd shrank while it was read: %d of %d bytes".formatted(read, size));
             }
             return new LoadedKernel.Range(at, size);
         } catch (IOException e) {

@@ -3,7 +3,6 @@ package jvmm.vmm.loader;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -104,13 +103,8 @@ public final class KernelLoader {
                                 .formatted(size >> 20, lowRamEnd >> 20));
             }
             MemorySegment image = arena.allocate(Math.max(size, 1));
-            ByteBuffer target = image.asByteBuffer();
-            while (target.hasRemaining()) {
-                if (channel.read(target) < 0) {
-                    break; // it shrank while read: what was there is what the loaders check
-                }
-            }
-            return image.asSlice(0, target.position());
+            // If it shrank while read, what was there is what the loaders check.
+            return image.asSlice(0, FileImages.readFully(channel, image));
         } catch (IOException e) {
             throw new KernelLoadException(Reason.UNREADABLE, file, "can't read kernel: " + KernelLoadException.describe(e), e);
         }
