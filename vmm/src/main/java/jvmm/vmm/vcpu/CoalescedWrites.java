@@ -2,6 +2,7 @@ package jvmm.vmm.vcpu;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import jvmm.kvm.CoalescedRing;
 import jvmm.kvm.Kvm;
 import jvmm.kvm.KvmCap;
@@ -25,6 +26,8 @@ import org.apache.logging.log4j.Logger;
  * made them, and a read of the serial port's status sees every byte written before it. The event
  * loop also drains it every {@value #PERIOD_MILLIS} ms, for a guest that writes and then halts
  * (HLT does not leave KVM with an in-kernel irqchip), and the VMM drains it once more when the VM stops.
+ * The loop's drain skips a round while a vCPU drains: that vCPU may be waiting for the console's
+ * buffer (stdout not read), and the loop, which serves every virtqueue, must not wait with it.
  */
 public final class CoalescedWrites {
 
@@ -37,8 +40,9 @@ public final class CoalescedWrites {
     private final CoalescedRing ring;
     private final Bus pio;
     private final Bus mmio;
+    private final ReentrantLock lock = new ReentrantLock();
 
-    private CoalescedWrites(CoalescedRing ring, Bus pio, Bus mmio) {
+    CoalescedWrites(CoalescedRing ring, Bus pio, Bus mmio) {
         this.ring = ring;
         this.pio = pio;
         this.mmio = mmio;
@@ -64,7 +68,7 @@ public final class CoalescedWrites {
         }
         TimerFd timer = TimerFd.create();
         owned.add(timer);
-        loop.addTimer(timer, writes::drain);
+        loop.addTimer(timer, writes::drainUnlessBusy);
         timer.setInterval(TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS));
         return writes;
     }
@@ -74,8 +78,28 @@ public final class CoalescedWrites {
         if (ring == null) {
             return;
         }
-        synchronized (this) {
-            ring.drain((isPio, address, data) -> (isPio ? pio : mmio).write(address, data));
+        lock.lock();
+        try {
+            drainLocked();
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /** {@link #drain}, unless another thread is draining already: then false at once. */
+    boolean drainUnlessBusy() {
+        if (ring == null || !lock.tryLock()) {
+            return false;
+        }
+        try {
+            drainLocked();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void drainLocked() {
+        ring.drain((isPio, address, data) -> (isPio ? pio : mmio).write(address, data));
     }
 }
