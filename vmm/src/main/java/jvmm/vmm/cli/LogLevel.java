@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * The log level chosen on the command line. It is set before the first logger is created (no
- * class that logs is loaded before the CLI is parsed), so Log4j's configuration reads it once.
+ * class that logs is loaded before the CLI is parsed), so the logging back end
+ * ({@link jvmm.vmm.log.StderrLogging}) reads it once.
  */
 final class LogLevel {
 

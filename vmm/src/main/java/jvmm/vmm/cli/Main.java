@@ -1,6 +1,7 @@
 package jvmm.vmm.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import jvmm.vmm.HostException;
 import jvmm.vmm.config.ConfigException;
 import picocli.CommandLine;
@@ -12,13 +13,35 @@ import picocli.CommandLine.Command;
  * otherwise. No stack trace unless {@code --log-level debug} (or trace).
  */
 @Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "A virtual machine monitor in Java: boots Linux on KVM.",
-        subcommands = {RunCommand.class, ExecCommand.class, ClientCommands.Api.class, ClientCommands.Balloon.class,
-            ClientCommands.Pause.class, ClientCommands.Resume.class, CommandLine.HelpCommand.class})
+        description = "A virtual machine monitor in Java: boots Linux on KVM.")
 public final class Main implements Runnable {
 
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_HOST = 1;
+
+    /**
+     * The subcommands' names, in the order help lists them. Picocli builds a command's model from
+     * its annotations by reflection when the command is added, which is a large part of the VMM's
+     * start-up under an emulated CPU; so a command line that names its subcommand gets only that
+     * one, and {@code help}, {@code --help} or no subcommand get them all.
+     */
+    private static final List<String> SUBCOMMANDS = List.of("run", "exec", "api", "balloon", "pause", "resume", "help");
+
+    // A switch, not a map of constructor references: with that map JDK 25.0.3 crashed writing the
+    // AOT cache (a guarantee in ArchiveHeapWriter; picocli's classes, class file version 49, are
+    // left out of the cache and one of the references created one).
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "run" -> new RunCommand();
+            case "exec" -> new ExecCommand();
+            case "api" -> new ClientCommands.Api();
+            case "balloon" -> new ClientCommands.Balloon();
+            case "pause" -> new ClientCommands.Pause();
+            case "resume" -> new ClientCommands.Resume();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
 
     @Override
     public void run() {
@@ -32,6 +55,10 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (tests call this). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        boolean named = args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.contains(args[0]);
+        for (String name : named ? List.of(args[0]) : SUBCOMMANDS) {
+            cli.addSubcommand(name, subcommand(name));
+        }
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, cmd.getErr()));
         return cli.execute(args);

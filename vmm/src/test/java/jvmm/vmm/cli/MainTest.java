@@ -38,6 +38,22 @@ class MainTest {
     }
 
     @Test
+    void helpListsEverySubcommand() {
+        for (String[] args : new String[][] {{"--help"}, {"help"}}) {
+            Outcome o = run(args);
+            assertThat(o.code()).isZero();
+            assertThat(o.out()).contains("run", "exec", "api", "balloon", "pause", "resume", "help");
+        }
+    }
+
+    @Test
+    void helpForASubcommandIsItsUsage() {
+        Outcome o = run("help", "exec");
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).contains("vmm exec", "--timeout");
+    }
+
+    @Test
     void runHelpListsEveryOption() {
         Outcome o = run("run", "--help");
         assertThat(o.code()).isZero();
