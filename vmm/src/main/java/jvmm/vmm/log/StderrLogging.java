@@ -18,7 +18,7 @@ import org.apache.logging.log4j.spi.LoggerContextFactory;
 /**
  * The one logger context of the VMM and its factory. The level is the system property
  * {@code jvmm.logLevel} (set from {@code --log-level}; default info) as it is when the first
- * logger is asked for; Jetty's loggers say only what goes wrong (warn), whatever the level.
+ * logger is asked for; Jetty's loggers say at most what goes wrong (warn), and nothing with off.
  * Lines go straight to file descriptor 2, one write each, so lines of two threads never mix and
  * redirecting {@code System.err} does not capture them.
  */
@@ -33,7 +33,10 @@ public final class StderrLogging implements LoggerContextFactory, LoggerContext 
 
     /** The threshold for a logger named {@code name} when the VMM's level is {@code vmmLevel}. */
     static Level threshold(String name, Level vmmLevel) {
-        return name.startsWith(JETTY) ? Level.WARN : vmmLevel;
+        if (name.startsWith(JETTY) && vmmLevel.isLessSpecificThan(Level.WARN)) {
+            return Level.WARN; // Jetty's own info and debug lines are not the VMM's
+        }
+        return vmmLevel;
     }
 
     private Level level() {

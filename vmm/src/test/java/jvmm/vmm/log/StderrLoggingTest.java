@@ -28,9 +28,12 @@ class StderrLoggingTest {
     }
 
     @Test
-    void jettySaysOnlyWhatGoesWrongWhateverTheLevel() {
+    void jettySaysAtMostWhatGoesWrongAndNothingWhenOff() {
         assertThat(StderrLogging.threshold("org.eclipse.jetty.server.Server", Level.DEBUG)).isEqualTo(Level.WARN);
         assertThat(StderrLogging.threshold("jvmm.vmm.Vmm", Level.DEBUG)).isEqualTo(Level.DEBUG);
+        assertThat(StderrLogging.threshold("org.eclipse.jetty.server.Server", Level.OFF)).as("--log-level off")
+                .isEqualTo(Level.OFF);
+        assertThat(StderrLogging.threshold("org.eclipse.jetty.server.Server", Level.ERROR)).isEqualTo(Level.ERROR);
     }
 
     @Test
