@@ -165,6 +165,27 @@ public final class Libc {
         return vectored(WRITEV, "writev", fd, buffers, -1);
     }
 
+    /**
+     * readv(2) into entries {@code [first, first + count)} of {@code iov}, for a non-blocking
+     * {@code fd} read until it is empty: "nothing to read" (EAGAIN) returns -1 instead of
+     * throwing, since it ends every batch and an exception each time costs more than the read.
+     */
+    public static long readv(int fd, Iovecs iov, int first, int count) throws ErrnoException {
+        if (count <= 0 || count > IOV_MAX) {
+            throw new IllegalArgumentException("readv takes 1.." + IOV_MAX + " buffers, not " + count);
+        }
+        long result;
+        try {
+            result = (long) READV.invokeExact(Native.errnoState(), fd, iov.run(first, count), count);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        if (result == -1 && Native.lastErrno() == Errno.EAGAIN) {
+            return -1;
+        }
+        return Native.check(result, "readv");
+    }
+
     /** preadv(2): fills the buffers in order from {@code offset}. */
     public static long preadv(int fd, long offset, MemorySegment... buffers) throws ErrnoException {
         return vectored(PREADV, "preadv", fd, buffers, checkOffset(offset));

@@ -100,6 +100,14 @@ public final class Tap implements AutoCloseable {
         return Libc.readv(fd.get(), buffers);
     }
 
+    /**
+     * Reads one frame into entries {@code [first, first + count)} of {@code iov}, or returns -1
+     * when no frame is waiting (no exception for that: it ends every receive batch).
+     */
+    public long read(Iovecs iov, int first, int count) throws ErrnoException {
+        return Libc.readv(fd.get(), iov, first, count);
+    }
+
     /** Writes one frame (vnet header first) gathered from {@code buffers}. */
     public long write(MemorySegment... buffers) throws ErrnoException {
         return Libc.writev(fd.get(), buffers);

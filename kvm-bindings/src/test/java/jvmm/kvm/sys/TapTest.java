@@ -51,6 +51,16 @@ class TapTest {
     }
 
     @Test
+    void readingAnIdleTapIntoIovecsReturnsMinusOne() throws Exception {
+        try (Tap tap = openTransient(); Arena arena = Arena.ofConfined()) {
+            Iovecs iov = new Iovecs(2);
+            iov.set(0, arena.allocate(2048));
+
+            assertThat(tap.read(iov, 0, 1)).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void badInterfaceNamesAreRefusedBeforeAnySystemCall() {
         assertThatThrownBy(() -> Tap.open("", 12)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Tap.open("a-name-far-too-long", 12))

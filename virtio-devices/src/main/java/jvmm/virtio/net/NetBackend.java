@@ -2,6 +2,7 @@ package jvmm.virtio.net;
 
 import java.lang.foreign.MemorySegment;
 import jvmm.kvm.sys.ErrnoException;
+import jvmm.kvm.sys.Iovecs;
 
 /**
  * Where a virtio-net device's frames go and come from: a TAP ({@link TapBackend}) in the VMM, a
@@ -15,12 +16,13 @@ public interface NetBackend extends AutoCloseable {
     int fd();
 
     /**
-     * Reads one frame into {@code buffers}, in order.
+     * Reads one frame into the buffers of entries {@code [first, first + count)} of {@code iov},
+     * in order.
      *
      * @return the frame's length, which exceeds the buffers' total when the frame did not fit
      *     (its tail is lost); -1 when no frame is waiting
      */
-    long receive(MemorySegment[] buffers) throws ErrnoException;
+    long receive(Iovecs iov, int first, int count) throws ErrnoException;
 
     /** Sends one frame gathered from {@code buffers}. */
     void send(MemorySegment[] buffers) throws ErrnoException;

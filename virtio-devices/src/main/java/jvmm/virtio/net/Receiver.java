@@ -1,10 +1,10 @@
 package jvmm.virtio.net;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import jvmm.kvm.sys.ErrnoException;
+import jvmm.kvm.sys.Iovecs;
 import jvmm.kvm.sys.Libc;
 import jvmm.virtio.RateLimitedLog;
 import jvmm.virtio.device.FdWatch;
@@ -42,6 +42,14 @@ final class Receiver {
     private final ArrayDeque<DescriptorChain> held = new ArrayDeque<>();
     private final ArrayDeque<DescriptorChain> spare = new ArrayDeque<>();
     private long heldCapacity;
+    /**
+     * The held chains' buffers as native iovecs, in order, at {@code [iovStart, iovEnd)}: set once
+     * when a chain is popped, so a frame's readv builds nothing. Up to two reads' worth, so the
+     * run is moved back to the front only now and then.
+     */
+    private final Iovecs iov = new Iovecs(2 * Libc.IOV_MAX);
+    private int iovStart;
+    private int iovEnd;
     private FdWatch watch = watched -> { };
     private int[] heads = new int[8];
     private int[] lens = new int[8];
@@ -63,6 +71,8 @@ final class Receiver {
         spare.addAll(held);
         held.clear();
         heldCapacity = 0;
+        iovStart = 0;
+        iovEnd = 0;
     }
 
     /** Chains popped and waiting for a frame (for tests). */
@@ -85,11 +95,10 @@ final class Receiver {
                 watch.setWatched(false);
                 return completed;
             }
-            int offered = mergeable ? offeredChains() : 1;
-            MemorySegment[] iov = iovecs(memory, offered);
+            int entries = offeredIovecs(mergeable);
             long length;
             try {
-                length = backend.receive(iov);
+                length = backend.receive(iov, iovStart, entries);
             } catch (ErrnoException e) {
                 guestLog.warn("{}: reading a frame from {} failed: {}; not reading until the next receive kick",
                         name, backend, e.getMessage());
@@ -100,7 +109,7 @@ final class Receiver {
                 watch.setWatched(true);
                 return completed;
             }
-            completed |= deliver(queue, memory, length, capacity(iov));
+            completed |= deliver(queue, memory, length, offeredCapacity(entries));
         }
         watch.setWatched(true);
         return completed;
@@ -110,18 +119,18 @@ final class Receiver {
     }
 
     /**
-     * Pops chains until one (or, merging, enough for {@code maxFrame}, or a whole ring's worth)
-     * is held. Unusable chains go straight back with length 0. Not ready: the guest has no more
-     * buffers, and notifications are enabled so its next buffer kicks us.
+     * Pops chains until one (or, merging, enough for {@code maxFrame}, a whole ring's worth, or
+     * IOV_MAX buffers) is held. Unusable chains go straight back with length 0. Not ready: the
+     * guest has no more buffers, and notifications are enabled so its next buffer kicks us.
      */
     private Fill fill(Queue queue, GuestMemory memory, boolean mergeable, int maxFrame) {
         boolean returnedBad = false;
-        while (held.isEmpty() || mergeable && heldCapacity < maxFrame && held.size() < queue.size()) {
+        while (held.isEmpty()
+                || mergeable && heldCapacity < maxFrame && held.size() < queue.size() && iovEnd - iovStart < Libc.IOV_MAX) {
             DescriptorChain chain = spare.isEmpty() ? new DescriptorChain(4) : spare.poll();
             if (queue.popInto(memory, chain)) {
                 if (usable(chain)) {
-                    held.add(chain);
-                    heldCapacity += chain.writableLength();
+                    hold(chain, memory);
                 } else {
                     queue.addUsed(memory, chain.head(), 0);
                     spare.add(chain);
@@ -146,6 +155,12 @@ final class Receiver {
                     name, chain.readableCount());
             return false;
         }
+        if (chain.writableCount() > Libc.IOV_MAX) {
+            stats.badRxBuffer();
+            guestLog.warn("{}: the guest gave us a receive buffer of {} descriptors, more than one read takes ({}); "
+                    + "returned unused", name, chain.writableCount(), Libc.IOV_MAX);
+            return false;
+        }
         if (chain.writableLength() < VirtioNet.HEADER_SIZE) {
             stats.badRxBuffer();
             guestLog.warn("{}: the guest gave us a receive buffer of {} bytes, less than the {}-byte header; "
@@ -155,42 +170,55 @@ final class Receiver {
         return true;
     }
 
-    /** How many held chains, from the first, fit in one readv. */
-    private int offeredChains() {
-        int chains = 0;
-        int iovecs = 0;
+    /** Queues {@code chain} behind the held ones, its buffers behind theirs in the iovec run. */
+    private void hold(DescriptorChain chain, GuestMemory memory) {
+        int entries = chain.writableCount();
+        if (iovEnd + entries > iov.capacity()) {
+            // Fits after the move: chains are held only while fewer than IOV_MAX entries are,
+            // and a usable chain has at most IOV_MAX.
+            int live = iovEnd - iovStart;
+            iov.move(iovStart, 0, live);
+            iovStart = 0;
+            iovEnd = live;
+        }
+        for (int i = chain.readableCount(); i < chain.size(); i++) {
+            iov.set(iovEnd++, memory.slice(chain.address(i), chain.length(i)));
+        }
+        held.add(chain);
+        heldCapacity += chain.writableLength();
+    }
+
+    /**
+     * How many iovec entries, from the first held chain's, one readv gets: one chain without
+     * merging; with it, the held chains whose buffers fit in IOV_MAX entries together (all of
+     * them, but for guests with many tiny buffers).
+     */
+    private int offeredIovecs(boolean mergeable) {
+        if (!mergeable) {
+            return held.peek().writableCount();
+        }
+        int live = iovEnd - iovStart;
+        if (live <= Libc.IOV_MAX) {
+            return live;
+        }
+        int entries = 0;
         for (DescriptorChain chain : held) {
-            iovecs += chain.writableCount();
-            if (iovecs > Libc.IOV_MAX) {
+            if (entries + chain.writableCount() > Libc.IOV_MAX) {
                 break;
             }
-            chains++;
+            entries += chain.writableCount();
         }
-        return Math.max(chains, 1);
+        return entries;
     }
 
-    private MemorySegment[] iovecs(GuestMemory memory, int chains) {
-        int count = 0;
-        Iterator<DescriptorChain> it = held.iterator();
-        for (int c = 0; c < chains; c++) {
-            count += it.next().writableCount();
+    /** The bytes the first {@code entries} iovecs hold. */
+    private long offeredCapacity(int entries) {
+        if (entries == iovEnd - iovStart) {
+            return heldCapacity;
         }
-        MemorySegment[] iov = new MemorySegment[Math.min(count, Libc.IOV_MAX)];
-        int n = 0;
-        it = held.iterator();
-        for (int c = 0; c < chains; c++) {
-            DescriptorChain chain = it.next();
-            for (int i = chain.readableCount(); i < chain.size() && n < iov.length; i++) {
-                iov[n++] = memory.slice(chain.address(i), chain.length(i));
-            }
-        }
-        return iov;
-    }
-
-    private static long capacity(MemorySegment[] iov) {
         long bytes = 0;
-        for (MemorySegment segment : iov) {
-            bytes += segment.byteSize();
+        for (int i = 0; i < entries; i++) {
+            bytes += iov.length(iovStart + i);
         }
         return bytes;
     }
@@ -225,6 +253,7 @@ final class Receiver {
         for (int i = 0; i < used; i++) {
             DescriptorChain chain = held.poll();
             heldCapacity -= chain.writableLength();
+            iovStart += chain.writableCount();
             spare.add(chain);
         }
         queue.addUsed(memory, heads, lens, used);

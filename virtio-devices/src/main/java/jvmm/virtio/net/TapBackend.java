@@ -1,8 +1,8 @@
 package jvmm.virtio.net;
 
 import java.lang.foreign.MemorySegment;
-import jvmm.kvm.sys.Errno;
 import jvmm.kvm.sys.ErrnoException;
+import jvmm.kvm.sys.Iovecs;
 import jvmm.kvm.sys.Tap;
 
 /** A {@link NetBackend} on a TAP interface opened with a 12-byte vnet header. */
@@ -29,15 +29,8 @@ public final class TapBackend implements NetBackend {
     }
 
     @Override
-    public long receive(MemorySegment[] buffers) throws ErrnoException {
-        try {
-            return tap.read(buffers);
-        } catch (ErrnoException e) {
-            if (e.is(Errno.EAGAIN)) {
-                return -1;
-            }
-            throw e;
-        }
+    public long receive(Iovecs iov, int first, int count) throws ErrnoException {
+        return tap.read(iov, first, count);
     }
 
     @Override

@@ -2,7 +2,13 @@ package jvmm.virtio.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import jvmm.kvm.sys.Libc;
 import jvmm.kvm.sys.Tap;
 import jvmm.virtio.VirtioFeatures;
 import jvmm.virtio.device.DeviceType;
@@ -195,6 +201,48 @@ class NetDeviceTest {
         assertThat(guestBytes(0x2000, 100)).isEqualTo(delivered(small, 1));
         assertThat(rx().getBuf()).isNull();
         assertThat(net.heldReceiveChains()).as("the other three wait for the next frame").isEqualTo(3);
+    }
+
+    @Test
+    void framesStayIntactOverManyRefillsOfMultiBufferChains() throws Exception {
+        // Chains of four 100-byte buffers: the held buffers' iovecs wrap around the device's
+        // iovec array several times over (2048 entries) while frames are read into them.
+        driver.init(MERGEABLE, 256);
+        int chainBytes = 400;
+        long nextChain = 0;
+        Map<Long, Long> chainAddress = new HashMap<>();
+        Random random = new Random(42);
+        int rounds = 30;
+        int framesPerRound = 10; // at most 40 of the ring's 64 chains: every frame finds room
+        for (int round = 0; round < rounds; round++) {
+            while (rx().numFree() >= 4) {
+                long at = (nextChain % 512) * 0x200;
+                List<Segment> buffers = new ArrayList<>();
+                for (int b = 0; b < 4; b++) {
+                    buffers.add(DeviceHarness.segment(at + b * 100L, 100));
+                }
+                chainAddress.put(nextChain, at);
+                rx().add(List.of(), buffers, nextChain++);
+            }
+            rx().kick();
+            for (int f = 0; f < framesPerRound; f++) {
+                byte[] sent = frame(random.nextInt(1500) + 1, round * 100 + f);
+                backend.inject(sent);
+                harness.hostFds.poll();
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                int buffersUsed = 0;
+                while (got.size() < sent.length) {
+                    UsedBuffer used = rx().getBuf();
+                    assertThat(used).as("round %d frame %d", round, f).isNotNull();
+                    got.write(guestBytes(chainAddress.get((Long) used.token()), used.length()));
+                    buffersUsed++;
+                }
+                assertThat(got.toByteArray()).as("round %d frame %d", round, f).isEqualTo(delivered(sent, buffersUsed));
+                assertThat(buffersUsed).isEqualTo((sent.length + chainBytes - 1) / chainBytes);
+            }
+        }
+        assertThat(net.stats().rxDropped()).isZero();
+        assertThat(net.stats().rxFrames()).isEqualTo(rounds * framesPerRound);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import jvmm.kvm.sys.Errno;
 import jvmm.kvm.sys.ErrnoException;
 import jvmm.kvm.sys.Fd;
+import jvmm.kvm.sys.Iovecs;
 import jvmm.kvm.sys.Libc;
 
 /**
@@ -35,16 +36,10 @@ final class SocketpairBackend implements NetBackend {
     }
 
     @Override
-    public long receive(MemorySegment[] buffers) throws ErrnoException {
+    public long receive(Iovecs iov, int first, int count) throws ErrnoException {
         int next = Libc.readableBytes(device.get());
-        try {
-            return Math.max(next, Libc.readv(device.get(), buffers));
-        } catch (ErrnoException e) {
-            if (e.is(Errno.EAGAIN)) {
-                return -1;
-            }
-            throw e;
-        }
+        long read = Libc.readv(device.get(), iov, first, count);
+        return read < 0 ? -1 : Math.max(next, read);
     }
 
     @Override
