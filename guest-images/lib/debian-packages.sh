@@ -4,11 +4,16 @@
 # Sourced by build-default-guest; expects log() and die() from the caller.
 
 # Installs the Debian packages providing the given commands when a command is missing.
-# Arguments are "command:package" pairs. A fresh machine needs this; ours already has them.
+# Arguments are "command:package" pairs, or "/absolute/file:package" for packages without
+# a command (headers). A fresh machine needs this; ours already has them.
 ensure_host_tools() {
-	local pair missing=()
+	local pair what missing=()
 	for pair in "$@"; do
-		command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+		what=${pair%%:*}
+		case "$what" in
+		/*) [ -e "$what" ] || missing+=("${pair#*:}") ;;
+		*) command -v "$what" >/dev/null 2>&1 || missing+=("${pair#*:}") ;;
+		esac
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	[ "$(id -u)" -eq 0 ] || die "missing host packages (install them as root): ${missing[*]}"
@@ -79,9 +84,10 @@ resolve_packages() {
 
 # Prints the path of package $1 at version $2 in download cache $3, downloading it
 # (once) with apt-get; an "apt-get update" is tried once if the version is unknown.
+# $4 is the package's architecture as in its file name (default amd64; "all" for sources).
 fetch_deb() {
-	local pkg=$1 version=$2 dir=$3 file
-	file="$dir/${pkg}_${version//:/%3a}_amd64.deb"
+	local pkg=$1 version=$2 dir=$3 arch=${4:-amd64} file
+	file="$dir/${pkg}_${version//:/%3a}_$arch.deb"
 	if [ ! -s "$file" ]; then
 		mkdir -p "$dir"
 		if ! (cd "$dir" && apt-get download -qq -o APT::Sandbox::User=root "$pkg=$version") >&2; then

@@ -46,6 +46,8 @@ mount_kernel_filesystems() {
 # The build resolved module dependencies into a load order (dependencies first), one
 # module path per line; insmod needs no modules.dep or modprobe at boot.
 load_modules() {
+	# A kernel without module support (the minimal kernel) has every driver built in.
+	[ -e /proc/modules ] || return 0
 	release=$(uname -r)
 	list=/lib/modules/$release/jvmm-load-order
 	[ -r "$list" ] || { say "warning: no module list for kernel $release"; return; }
@@ -141,6 +143,9 @@ console_tty() {
 
 power_off() {
 	sync
+	# Without ACPI (the minimal kernel) the kernel turns a power-off into a halt that never
+	# returns; a reset ends the VM just as well.
+	[ -d /sys/firmware/acpi ] || reboot -f
 	poweroff -f
 	# poweroff -f only returns if the platform cannot power off; a reset also ends the VM.
 	reboot -f

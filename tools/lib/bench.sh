@@ -37,10 +37,36 @@ jvmm_bench_cmdline() { # CMD
     echo "console=ttyS0 reboot=k panic=1 i8042.noaux i8042.nomux i8042.dumbkbd quiet jvmm.cmd=$(printf '%s' "$1" | base64 -w0)"
 }
 
+# The guest kernel the benchmarks boot, from their --kernel option: "default" (the stock
+# Debian kernel of build-default-guest, virtio-mmio found through ACPI) or "minimal"
+# (build-minimal-kernel: no ACPI, virtio-mmio from the command line, an MP table for SMP).
+JVMM_BENCH_KERNEL=default
+
+# Checks a --kernel value (exit 2 when bad) and sets JVMM_BENCH_KERNEL.
+jvmm_bench_kernel_option() { # NAME VALUE
+    case "$2" in
+        default|minimal) JVMM_BENCH_KERNEL=$2 ;;
+        *) echo "$1: --kernel takes 'default' or 'minimal', not '$2'" >&2; exit 2 ;;
+    esac
+}
+
+# The KERNEL=, INITRD= and ROOTFS= lines of the guest JVMM_BENCH_KERNEL names (building it if needed).
+jvmm_bench_guest_paths() {
+    if [ "$JVMM_BENCH_KERNEL" = minimal ]; then
+        "$JVMM_ROOT/guest-images/build-minimal-kernel" --print-paths
+    else
+        "$JVMM_ROOT/guest-images/build-default-guest" --print-paths
+    fi
+}
+
 # Sets the array cmd to QEMU's microvm machine on KVM booting KERNEL and INITRD with MEMORY_MIB,
-# CPUS and the kernel command line CMDLINE; the caller appends its devices.
+# CPUS and the kernel command line CMDLINE; the caller appends its devices. For the minimal
+# kernel, acpi=off: microvm then describes the CPUs in an MP table and appends its own
+# virtio_mmio.device= words to the command line, as jvmm does.
 jvmm_bench_qemu_cmd() { # KERNEL INITRD MEMORY_MIB CPUS CMDLINE
-    cmd=(qemu-system-x86_64 -M microvm,acpi=on -enable-kvm -cpu host -m "$3" -smp "$4"
+    local acpi=on
+    [ "$JVMM_BENCH_KERNEL" != minimal ] || acpi=off
+    cmd=(qemu-system-x86_64 -M "microvm,acpi=$acpi" -enable-kvm -cpu host -m "$3" -smp "$4"
         -nographic -nodefaults -no-user-config -no-reboot -serial stdio
         -kernel "$1" -initrd "$2" -append "$5")
 }

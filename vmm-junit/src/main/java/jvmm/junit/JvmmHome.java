@@ -66,9 +66,23 @@ public final class JvmmHome {
 
     /** A file of the default guest image ({@code KERNEL}, {@code INITRD} or {@code ROOTFS}), built on first use. */
     public Path defaultGuestFile(String key) {
-        String out = run(root.resolve("guest-images/build-default-guest").toString(), "--print-paths");
+        return guestFile("build-default-guest", key);
+    }
+
+    /**
+     * A file of the minimal-kernel guest: {@code KERNEL} (the minimal kernel's bzImage), {@code
+     * INITRD} or {@code ROOTFS} (the default guest's). The first use builds the kernel from
+     * Debian's linux-source, which takes minutes (its progress goes to stderr); later ones find
+     * it cached.
+     */
+    public Path minimalGuestFile(String key) {
+        return guestFile("build-minimal-kernel", key);
+    }
+
+    private Path guestFile(String script, String key) {
+        String out = run(root.resolve("guest-images").resolve(script).toString(), "--print-paths");
         return out.lines().filter(l -> l.startsWith(key + "=")).map(l -> Path.of(l.substring(key.length() + 1)))
-                .findFirst().orElseThrow(() -> new IllegalStateException("build-default-guest printed no " + key + "= line"));
+                .findFirst().orElseThrow(() -> new IllegalStateException(script + " printed no " + key + "= line"));
     }
 
     private static String run(String... cmd) {

@@ -20,6 +20,7 @@ import jvmm.virtio.memory.SegmentGuestMemory;
 import jvmm.vmm.acpi.AcpiTables;
 import jvmm.vmm.arch.x86.Gdt;
 import jvmm.vmm.arch.x86.Layout;
+import jvmm.vmm.arch.x86.MpTable;
 import jvmm.vmm.arch.x86.PageTables;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.DebugExitConfig;
@@ -300,6 +301,7 @@ public final class Vmm implements AutoCloseable {
         Gdt.write(memory);
         PageTables.write(memory);
         var rsdp = AcpiTables.build(memory, config.cpus(), virtio.slots());
+        MpTable.write(memory, config.cpus());
         try {
             return KernelLoader.load(memory, new BootRequest(config.kernel().orElseThrow(), config.initrd(),
                     config.cmdline() + virtio.cmdlineDevices(), config.memoryBytes(), Optional.of(rsdp)));

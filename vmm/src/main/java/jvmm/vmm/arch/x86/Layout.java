@@ -16,7 +16,8 @@ import jvmm.virtio.memory.GuestAddress;
  * 0x0000_9000  PML4, then PDPT and 4 PDs (identity map of the first 4 GiB)
  * 0x0002_0000  kernel command line (up to 64 KiB)
  * 0x0009_fc00  EBDA start: reserved up to 1 MiB
- * 0x000e_0000  RSDP, then the other ACPI tables up to 0x10_0000
+ * 0x000e_0000  RSDP, then the other ACPI tables up to 0xf_0000
+ * 0x000f_0000  MP floating pointer, then the MP configuration table up to 0x10_0000
  * 0x0010_0000  high memory: kernel, initrd, free RAM up to the MMIO hole
  * 0xd000_0000  32-bit MMIO hole: virtio-mmio windows (0x1000 each) ... IOAPIC, LAPIC, TSS
  * 0xff00_0000  (--firmware) up to 16 MiB of firmware, ending at 4 GiB
@@ -52,7 +53,14 @@ public final class Layout {
     /** The RSDP; the kernel also finds it by scanning 0xe0000..0xfffff on 16-byte boundaries. */
     public static final GuestAddress RSDP_START = GuestAddress.of(0xe0000);
     /** End (exclusive) of the area the ACPI tables live in. */
-    public static final GuestAddress ACPI_END = GuestAddress.of(0x100000);
+    public static final GuestAddress ACPI_END = GuestAddress.of(0xf0000);
+    /**
+     * The MP floating pointer ({@link MpTable}), 16-byte aligned in the BIOS ROM area that
+     * kernels without ACPI scan (0xf0000..0xfffff); its configuration table follows it.
+     */
+    public static final GuestAddress MP_TABLE_START = GuestAddress.of(0xf0000);
+    /** End (exclusive) of the MP table area. */
+    public static final GuestAddress MP_TABLE_END = GuestAddress.of(0x100000);
     /** 1 MiB: where "high" memory (kernel, initrd) starts. */
     public static final GuestAddress HIGH_MEMORY_START = GuestAddress.of(0x100000);
 
@@ -71,6 +79,8 @@ public final class Layout {
     /** The highest GSI a virtio-mmio transport may use (the IOAPIC has 24 pins). */
     public static final int VIRTIO_MMIO_LAST_IRQ = 23;
     public static final GuestAddress IOAPIC_START = GuestAddress.of(0xfec0_0000L);
+    /** KVM's in-kernel IOAPIC has 24 input pins, GSIs 0..23. */
+    public static final int IOAPIC_PINS = 24;
     public static final GuestAddress LAPIC_START = GuestAddress.of(0xfee0_0000L);
     /**
      * Three pages KVM needs for the real-mode TSS on Intel (KVM_SET_TSS_ADDR), right below the
