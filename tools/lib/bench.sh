@@ -32,9 +32,14 @@ jvmm_bench_where() {
 }
 
 # The kernel command line that boots the default guest and runs CMD (jvmm.cmd), for either
-# VMM: the i8042 options spare QEMU's microvm, which has no i8042, the probing.
+# VMM: the i8042 options spare QEMU's microvm, which has no i8042, the probing. The minimal
+# kernel has no ACPI, so /init ends it with a reset: reboot=t (a triple fault) ends both VMMs,
+# where reboot=k's keyboard-controller reset finds no i8042 on microvm and falls back to a jump
+# into the firmware, which boots the kernel again.
 jvmm_bench_cmdline() { # CMD
-    echo "console=ttyS0 reboot=k panic=1 i8042.noaux i8042.nomux i8042.dumbkbd quiet jvmm.cmd=$(printf '%s' "$1" | base64 -w0)"
+    local reboot=k
+    [ "$JVMM_BENCH_KERNEL" != minimal ] || reboot=t
+    echo "console=ttyS0 reboot=$reboot panic=1 i8042.noaux i8042.nomux i8042.dumbkbd quiet jvmm.cmd=$(printf '%s' "$1" | base64 -w0)"
 }
 
 # The guest kernel the benchmarks boot, from their --kernel option: "default" (the stock
