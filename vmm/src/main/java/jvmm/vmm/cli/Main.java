@@ -2,6 +2,7 @@ package jvmm.vmm.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import jvmm.kvm.sys.Prelink;
 import jvmm.vmm.HostException;
 import jvmm.vmm.config.ConfigException;
 import picocli.CommandLine;
@@ -54,6 +55,9 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this). */
     public static int execute(String... args) {
+        if (args.length > 0 && (args[0].equals("run") || args[0].equals("exec"))) {
+            Prelink.start(); // FFM's linking, beside picocli's parsing and the kernel's loading
+        }
         CommandLine cli = new CommandLine(new Main());
         boolean named = args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.contains(args[0]);
         for (String name : named ? List.of(args[0]) : SUBCOMMANDS) {

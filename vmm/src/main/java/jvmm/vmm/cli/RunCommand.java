@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import jvmm.kvm.sys.Prelink;
 import jvmm.vmm.Vmm;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.Durations;
@@ -107,6 +108,9 @@ final class RunCommand implements Callable<Integer> {
                 return 0;
             }
             Vmm.checkGuest(config);
+            // tools/vmm's AOT training run is a check: wait for the downcalls' linking (Main
+            // started it) so that their classes always make it into the cache.
+            Prelink.await();
             System.err.printf("vmm: configuration OK: %s%s, %s memory, %d vCPU(s)%n",
                     config.kernel().isPresent() ? "kernel " + config.kernel().get() : "firmware " + config.firmware().orElseThrow(),
                     config.initrd().map(i -> ", initrd " + i).orElse(""), Sizes.format(config.memoryBytes()), config.cpus());
