@@ -66,30 +66,40 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = Native.linkWithErrno("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle PREAD = Native.linkWithErrno("pread",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle PWRITE = Native.linkWithErrno("pwrite",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle READV = Native.linkWithErrno("readv",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle WRITEV = Native.linkWithErrno("writev",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle PREADV = Native.linkWithErrno("preadv",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle PWRITEV = Native.linkWithErrno("pwritev",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle FDATASYNC = Native.linkWithErrno("fdatasync",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle FALLOCATE = Native.linkWithErrno("fallocate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle FTRUNCATE = Native.linkWithErrno("ftruncate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle FSTAT = Native.linkWithErrno("fstat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SOCKETPAIR = Native.linkWithErrno("socketpair",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle LSEEK = Native.linkWithErrno("lseek",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+
+    /*
+     * Linked on first use, not with the class: a VM without a disk never calls these, and each
+     * downcall handle costs a few dozen generated classes (see Prelink).
+     */
+    private static final class FileCalls {
+        static final MethodHandle PREAD = Native.linkWithErrno("pread",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle PWRITE = Native.linkWithErrno("pwrite",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle PREADV = Native.linkWithErrno("preadv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+        static final MethodHandle PWRITEV = Native.linkWithErrno("pwritev",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+        static final MethodHandle FDATASYNC = Native.linkWithErrno("fdatasync",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle FALLOCATE = Native.linkWithErrno("fallocate",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle FTRUNCATE = Native.linkWithErrno("ftruncate",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        static final MethodHandle FSTAT = Native.linkWithErrno("fstat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle LSEEK = Native.linkWithErrno("lseek",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class SocketCalls {
+        static final MethodHandle SOCKETPAIR = Native.linkWithErrno("socketpair",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    }
 
     private Libc() {
     }
@@ -123,12 +133,12 @@ public final class Libc {
 
     /** pread(2) at {@code offset}; the file position does not move. */
     public static long pread(int fd, MemorySegment buffer, long offset) throws ErrnoException {
-        return transferAt(PREAD, "pread", fd, buffer, checkOffset(offset));
+        return transferAt(FileCalls.PREAD, "pread", fd, buffer, checkOffset(offset));
     }
 
     /** pwrite(2) at {@code offset}; the file position does not move. */
     public static long pwrite(int fd, MemorySegment buffer, long offset) throws ErrnoException {
-        return transferAt(PWRITE, "pwrite", fd, buffer, checkOffset(offset));
+        return transferAt(FileCalls.PWRITE, "pwrite", fd, buffer, checkOffset(offset));
     }
 
     /** read or write: {@code (fd, buffer, length) -> ssize_t}. */
@@ -188,17 +198,17 @@ public final class Libc {
 
     /** preadv(2): fills the buffers in order from {@code offset}. */
     public static long preadv(int fd, long offset, MemorySegment... buffers) throws ErrnoException {
-        return vectored(PREADV, "preadv", fd, buffers, checkOffset(offset));
+        return vectored(FileCalls.PREADV, "preadv", fd, buffers, checkOffset(offset));
     }
 
     /** pwritev(2): writes the buffers in order at {@code offset}. */
     public static long pwritev(int fd, long offset, MemorySegment... buffers) throws ErrnoException {
-        return vectored(PWRITEV, "pwritev", fd, buffers, checkOffset(offset));
+        return vectored(FileCalls.PWRITEV, "pwritev", fd, buffers, checkOffset(offset));
     }
 
     /** fdatasync(2): the data (not every metadata change) reaches stable storage. */
     public static void fdatasync(int fd) throws ErrnoException {
-        Native.callOnFd(FDATASYNC, fd, "fdatasync");
+        Native.callOnFd(FileCalls.FDATASYNC, fd, "fdatasync");
     }
 
     /**
@@ -208,7 +218,7 @@ public final class Libc {
     public static void fallocate(int fd, int mode, long offset, long length) throws ErrnoException {
         int result;
         try {
-            result = (int) FALLOCATE.invokeExact(Native.errnoState(), fd, mode, offset, length);
+            result = (int) FileCalls.FALLOCATE.invokeExact(Native.errnoState(), fd, mode, offset, length);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -219,7 +229,7 @@ public final class Libc {
     public static void ftruncate(int fd, long length) throws ErrnoException {
         int result;
         try {
-            result = (int) FTRUNCATE.invokeExact(Native.errnoState(), fd, length);
+            result = (int) FileCalls.FTRUNCATE.invokeExact(Native.errnoState(), fd, length);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -234,7 +244,7 @@ public final class Libc {
         MemorySegment stat = Native.scratch();
         int result;
         try {
-            result = (int) FSTAT.invokeExact(Native.errnoState(), fd, stat);
+            result = (int) FileCalls.FSTAT.invokeExact(Native.errnoState(), fd, stat);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -245,7 +255,7 @@ public final class Libc {
         }
         long end;
         try {
-            end = (long) LSEEK.invokeExact(Native.errnoState(), fd, 0L, SEEK_END);
+            end = (long) FileCalls.LSEEK.invokeExact(Native.errnoState(), fd, 0L, SEEK_END);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -260,7 +270,7 @@ public final class Libc {
         MemorySegment fds = Native.scratch();
         int result;
         try {
-            result = (int) SOCKETPAIR.invokeExact(Native.errnoState(), domain, type, 0, fds);
+            result = (int) SocketCalls.SOCKETPAIR.invokeExact(Native.errnoState(), domain, type, 0, fds);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }

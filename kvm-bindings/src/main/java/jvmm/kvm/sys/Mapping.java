@@ -45,8 +45,13 @@ public final class Mapping implements AutoCloseable {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle MADVISE = Native.linkWithErrno("madvise",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle MINCORE = Native.linkWithErrno("mincore",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+
+    /** Linked on first use: only tests ask which pages are resident (see Prelink). */
+    private static final class ResidencyCalls {
+        static final MethodHandle MINCORE = Native.linkWithErrno("mincore",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+    }
+
     /** The page size mincore reports in; x86-64 base pages. */
     private static final long PAGE_SIZE = 4096;
 
@@ -130,7 +135,7 @@ public final class Mapping implements AutoCloseable {
             MemorySegment vector = arena.allocate(Math.max(1, pages));
             int result;
             try {
-                result = (int) MINCORE.invokeExact(Native.errnoState(), range, range.byteSize(), vector);
+                result = (int) ResidencyCalls.MINCORE.invokeExact(Native.errnoState(), range, range.byteSize(), vector);
             } catch (Throwable t) {
                 throw Native.unexpected(t);
             }

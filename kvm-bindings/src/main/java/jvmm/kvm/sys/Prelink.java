@@ -8,7 +8,7 @@ import java.util.List;
  *
  * <p>Each class here links its downcalls in its static initializer, and a downcall handle costs
  * the JDK a generated stub class and a few dozen lambda-form classes, none of which the AOT
- * cache can hold: about 350 classes spun at run time for the ~50 handles. That is milliseconds
+ * cache can hold: about 330 classes spun at run time for all ~50 handles. That is milliseconds
  * on a real CPU, but 3-4 s under the KVM sandbox's emulated one, right on the path to the first
  * KVM_RUN. Started when the VMM starts, the linking overlaps command-line parsing, loading the
  * kernel and, with the control API, the wait for the VM's configuration.
@@ -19,9 +19,13 @@ import java.util.List;
  */
 public final class Prelink {
 
-    /** The classes that link downcalls, in the order the VMM first needs them. */
+    /**
+     * The classes whose downcalls every VM run uses, in the order the VMM first needs them. Calls
+     * that only some runs make (a disk's positioned I/O, a terminal's raw mode, poll, errno
+     * descriptions) sit in holder classes of their own and link on first use.
+     */
     private static final List<Class<?>> LINKING_CLASSES = List.of(Mapping.class, Libc.class, Ioctl.class,
-            EventFd.class, Epoll.class, TimerFd.class, Signals.class, Terminal.class, Poll.class, Errno.class);
+            EventFd.class, Epoll.class, TimerFd.class, Signals.class, Terminal.class);
 
     private static volatile Thread thread;
 

@@ -28,20 +28,31 @@ public final class Terminal {
     private static final int PATH_MAX = 4096;
 
     private static final MethodHandle ISATTY = Native.link("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle TCGETATTR = Native.linkWithErrno("tcgetattr",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle TCSETATTR = Native.linkWithErrno("tcsetattr",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle CFMAKERAW = Native.link("cfmakeraw",
-            FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle POSIX_OPENPT = Native.linkWithErrno("posix_openpt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle GRANTPT = Native.linkWithErrno("grantpt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle UNLOCKPT = Native.linkWithErrno("unlockpt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle PTSNAME_R = Native.link("ptsname_r",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+
+    /*
+     * Linked on first use, not with the class: every run asks isatty, few put a terminal into raw
+     * mode, only tests open a pseudo-terminal, and each downcall handle costs a few dozen
+     * generated classes (see Prelink).
+     */
+    private static final class RawModeCalls {
+        static final MethodHandle TCGETATTR = Native.linkWithErrno("tcgetattr",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle TCSETATTR = Native.linkWithErrno("tcsetattr",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle CFMAKERAW = Native.link("cfmakeraw",
+                FunctionDescriptor.ofVoid(ADDRESS));
+    }
+
+    private static final class PtyCalls {
+        static final MethodHandle POSIX_OPENPT = Native.linkWithErrno("posix_openpt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle GRANTPT = Native.linkWithErrno("grantpt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle UNLOCKPT = Native.linkWithErrno("unlockpt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle PTSNAME_R = Native.link("ptsname_r",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
 
     private Terminal() {
     }
@@ -64,7 +75,7 @@ public final class Terminal {
         MemorySegment raw = Arena.ofAuto().allocate(LibcLayouts.TERMIOS);
         raw.copyFrom(saved.attributes);
         try {
-            CFMAKERAW.invokeExact(raw);
+            RawModeCalls.CFMAKERAW.invokeExact(raw);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -81,14 +92,14 @@ public final class Terminal {
     public static Pty openPty() throws ErrnoException {
         int master;
         try {
-            master = (int) POSIX_OPENPT.invokeExact(Native.errnoState(), Libc.O_RDWR | Libc.O_NOCTTY);
+            master = (int) PtyCalls.POSIX_OPENPT.invokeExact(Native.errnoState(), Libc.O_RDWR | Libc.O_NOCTTY);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
         Fd masterFd = Fd.adopt(Native.check(master, "posix_openpt"), "pty master");
         try {
-            Native.callOnFd(GRANTPT, masterFd.get(), "grantpt");
-            Native.callOnFd(UNLOCKPT, masterFd.get(), "unlockpt");
+            Native.callOnFd(PtyCalls.GRANTPT, masterFd.get(), "grantpt");
+            Native.callOnFd(PtyCalls.UNLOCKPT, masterFd.get(), "unlockpt");
             Fd slave = Libc.open(slaveName(masterFd.get()), Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
             return new Pty(masterFd, slave);
         } catch (ErrnoException | RuntimeException e) {
@@ -101,7 +112,7 @@ public final class Terminal {
         MemorySegment termios = Arena.ofAuto().allocate(LibcLayouts.TERMIOS);
         int result;
         try {
-            result = (int) TCGETATTR.invokeExact(Native.errnoState(), fd, termios);
+            result = (int) RawModeCalls.TCGETATTR.invokeExact(Native.errnoState(), fd, termios);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -112,7 +123,7 @@ public final class Terminal {
     private static void apply(int fd, MemorySegment termios, int when) throws ErrnoException {
         int result;
         try {
-            result = (int) TCSETATTR.invokeExact(Native.errnoState(), fd, when, termios);
+            result = (int) RawModeCalls.TCSETATTR.invokeExact(Native.errnoState(), fd, when, termios);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -122,7 +133,7 @@ public final class Terminal {
     private static String slaveName(int master) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocate(PATH_MAX);
-            int error = (int) PTSNAME_R.invokeExact(master, name, (long) PATH_MAX);
+            int error = (int) PtyCalls.PTSNAME_R.invokeExact(master, name, (long) PATH_MAX);
             if (error != 0) {
                 throw new ErrnoException("ptsname_r", error);
             }
