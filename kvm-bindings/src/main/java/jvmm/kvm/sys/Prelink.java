@@ -4,7 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.util.List;
 
 /**
- * Links every libc downcall of this module ahead of its first use, on a background thread.
+ * Links the libc downcalls that every VM run makes ahead of their first use, on a background
+ * thread.
  *
  * <p>Each class here links its downcalls in its static initializer, and a downcall handle costs
  * the JDK a generated stub class and a few dozen lambda-form classes, none of which the AOT
@@ -13,9 +14,9 @@ import java.util.List;
  * KVM_RUN. Started when the VMM starts, the linking overlaps command-line parsing, loading the
  * kernel and, with the control API, the wait for the VM's configuration.
  *
- * <p>The static initializers only use {@link Native}, never one another, so a thread that needs
- * a class while this one initializes it just waits for it (or initializes the next class
- * itself); there is no lock cycle to deadlock on.
+ * <p>The static initializers only use {@link Native} and layouts, never one another, so a thread
+ * that needs a class while this one initializes it waits for that one class, and a class this
+ * thread has not reached yet it initializes itself; there is no lock cycle to deadlock on.
  */
 public final class Prelink {
 
