@@ -73,10 +73,6 @@ import org.apache.logging.log4j.Logger;
 public final class Vmm implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(Vmm.class);
-    private static final int[] REQUIRED_CAPS = {
-        KvmCap.KVM_CAP_IRQCHIP, KvmCap.KVM_CAP_USER_MEMORY, KvmCap.KVM_CAP_SET_TSS_ADDR,
-        KvmCap.KVM_CAP_IRQFD, KvmCap.KVM_CAP_IOEVENTFD, KvmCap.KVM_CAP_PIT2, KvmCap.KVM_CAP_IMMEDIATE_EXIT,
-    };
 
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final VmLifecycle lifecycle = new VmLifecycle();
@@ -127,9 +123,20 @@ public final class Vmm implements AutoCloseable {
      * expect watch; for {@code exec}, windows opened and closed by the guest's command ports).
      */
     public static Vmm create(VmConfig config, ConsoleRouter console, int consoleInFd) throws HostException {
+        return create(config, console, consoleInFd, null);
+    }
+
+    /**
+     * As {@link #create(VmConfig, ConsoleRouter, int)}, on the KVM VM that {@code ahead} made
+     * (null: made here); a VM taken from {@code ahead} belongs to the new Vmm, and is closed with
+     * it when the build fails. One not taken yet (the configuration was refused before KVM's
+     * turn) stays in {@code ahead} for the next try.
+     */
+    public static Vmm create(VmConfig config, ConsoleRouter console, int consoleInFd, KvmVm.Ahead ahead)
+            throws HostException {
         Vmm vmm = new Vmm(VmmClock.startNanos(), console, consoleInFd);
         try {
-            vmm.build(config);
+            vmm.build(config, ahead);
             return vmm;
         } catch (HostException | RuntimeException e) {
             vmm.close();
@@ -140,7 +147,7 @@ public final class Vmm implements AutoCloseable {
         }
     }
 
-    private void build(VmConfig config) throws HostException, ErrnoException {
+    private void build(VmConfig config, KvmVm.Ahead ahead) throws HostException, ErrnoException {
         // Guest memory and the kernel (or firmware) first: a bad one is reported before anything of KVM's.
         Optional<FirmwareImage> firmware = config.firmware().map(FirmwareImage::open);
         SegmentGuestMemory memory = mapMemory(config.memoryBytes(), firmware);
@@ -148,15 +155,11 @@ public final class Vmm implements AutoCloseable {
         Optional<LoadedKernel> kernel = firmware.isPresent() ? Optional.empty() : Optional.of(loadGuest(memory, config, virtio));
         Optional<MemorySegment> firmwareBytes = firmware.isPresent() ? Optional.of(loadFirmware(firmware.get())) : Optional.empty();
         List<NetDevice> nets = openNets(config);
-        Kvm kvm = openKvm();
-        owned.add(kvm);
-        checkKvm(kvm, config);
-        VmFd vm = kvm.createVm();
-        owned.add(vm);
-        vm.setTssAddr(Layout.KVM_TSS_START.value());
-        vm.setIdentityMapAddr(Layout.KVM_IDENTITY_MAP_START.value());
-        vm.createIrqchip();
-        vm.createPit2(VmFd.KVM_PIT_SPEAKER_DUMMY);
+        KvmVm kvmVm = ahead == null ? KvmVm.open() : ahead.take();
+        owned.add(kvmVm);
+        Kvm kvm = kvmVm.kvm();
+        VmFd vm = kvmVm.vm();
+        checkVcpuCount(kvm, config);
         int slot = 0;
         for (SegmentGuestMemory.Region r : memory.regions()) {
             vm.setUserMemoryRegion(slot++, 0, r.base().value(), r.segment().byteSize(), r.segment());
@@ -234,29 +237,7 @@ public final class Vmm implements AutoCloseable {
         }
     }
 
-    private static Kvm openKvm() throws HostException {
-        try {
-            return Kvm.open();
-        } catch (ErrnoException e) {
-            String why = switch (e.errnoName()) {
-                case "ENOENT" -> "this host has no KVM (load kvm_intel or kvm_amd, or run inside the KVM sandbox: JVMM_KVM=sandbox tools/vmm run ...)";
-                case "EACCES", "EPERM" -> "permission denied (add your user to the 'kvm' group, or run as root)";
-                default -> e.getMessage();
-            };
-            throw new HostException(Kvm.DEVICE + ": " + why, e);
-        }
-    }
-
-    private static void checkKvm(Kvm kvm, VmConfig config) throws HostException, ErrnoException {
-        int api = kvm.apiVersion();
-        if (api != Kvm.KVM_API_VERSION) {
-            throw new HostException("unsupported KVM API version %d (need %d)".formatted(api, Kvm.KVM_API_VERSION));
-        }
-        for (int cap : REQUIRED_CAPS) {
-            if (kvm.checkExtension(cap) <= 0) {
-                throw new HostException("this KVM lacks capability %d, which jvmm needs".formatted(cap));
-            }
-        }
+    private static void checkVcpuCount(Kvm kvm, VmConfig config) throws ErrnoException {
         int max = kvm.maxVcpus();
         if (config.cpus() > max) {
             throw new ConfigException("--cpus %d is more than this KVM allows (at most %d)".formatted(config.cpus(), max));

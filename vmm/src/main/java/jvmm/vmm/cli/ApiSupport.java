@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Function;
 import jvmm.vmm.HostException;
+import jvmm.vmm.KvmVm;
 import jvmm.vmm.api.ApiRouter;
 import jvmm.vmm.api.ApiServer;
 import jvmm.vmm.api.ApiVm;
@@ -40,21 +41,29 @@ final class ApiSupport {
     static VmSession.Outcome runWithApi(Path socket, VmConfig config, Function<VmConfig, VmSession> sessions)
             throws HostException, InterruptedException {
         ApiVm api = new ApiVm(INSTANCE_ID);
+        ApiRouter router = new ApiRouter(api, Main.Version.text());
         ApiServer server;
         try {
-            server = ApiServer.start(socket, new ApiRouter(api, Main.Version.text()));
+            server = ApiServer.start(socket, router);
         } catch (IOException e) {
             throw new ConfigException("--api-socket %s: %s".formatted(socket, e.getMessage()));
         }
+        // The KVM VM is made while the client configures (or, with a config file, beside the
+        // loading of the guest); the JSON readers of the requests to come as well.
+        KvmVm.Ahead ahead = KvmVm.openAhead();
         try (server) {
             if (config != null) {
-                return sessions.apply(config).onCreated(vmm -> api.attach(new VmmControl(vmm), config)).run();
+                return sessions.apply(config).kvmAhead(ahead).onCreated(vmm -> api.attach(new VmmControl(vmm), config)).run();
             }
+            Thread.ofPlatform().daemon().name("api-readers").start(router::prepareReaders);
             LOG.info("waiting for the VM's configuration and InstanceStart on {}", socket);
             while (true) {
                 ApiVm.StartRequest start = api.awaitStart();
+                if (ahead.taken()) {
+                    ahead = KvmVm.openAhead(); // the last try's VM was closed with it
+                }
                 try {
-                    return sessions.apply(start.config()).onCreated(vmm -> {
+                    return sessions.apply(start.config()).kvmAhead(ahead).onCreated(vmm -> {
                         api.attach(new VmmControl(vmm), start.config());
                         start.started().complete(null);
                     }).run();
@@ -65,6 +74,8 @@ final class ApiSupport {
                     LOG.warn("InstanceStart failed: {}", e.getMessage());
                 }
             }
+        } finally {
+            ahead.close();
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import jvmm.vmm.ExitReason;
 import jvmm.vmm.HostException;
+import jvmm.vmm.KvmVm;
 import jvmm.vmm.Vmm;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.Durations;
@@ -68,6 +69,7 @@ final class VmSession {
     private List<Pattern> failPatterns = List.of();
     private boolean commandWindowOnly;
     private java.util.function.Consumer<Vmm> onCreated = vmm -> { };
+    private KvmVm.Ahead kvmAhead;
 
     VmSession(VmConfig config) {
         this.config = config;
@@ -101,6 +103,12 @@ final class VmSession {
         return this;
     }
 
+    /** Builds the VM on the KVM VM that {@code ahead} makes (or made) rather than on a new one. */
+    VmSession kvmAhead(KvmVm.Ahead ahead) {
+        this.kvmAhead = ahead;
+        return this;
+    }
+
     /** Opens the console log now, so a bad path is a usage error before anything starts. */
     static OutputStream openLog(Path p) {
         try {
@@ -125,7 +133,7 @@ final class VmSession {
             }
         }, System::nanoTime);
         var router = new ConsoleRouter(new FileOutputStream(FileDescriptor.out), log, watch, commandWindowOnly);
-        try (Vmm vmm = Vmm.create(config, router, SerialConsole.STDIN)) {
+        try (Vmm vmm = Vmm.create(config, router, SerialConsole.STDIN, kvmAhead)) {
             stopper.vmm = vmm;
             onCreated.accept(vmm);
             AtomicBoolean timedOut = new AtomicBoolean();

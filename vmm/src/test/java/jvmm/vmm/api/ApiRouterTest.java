@@ -108,6 +108,18 @@ class ApiRouterTest {
     }
 
     @Test
+    void readersMadeAheadChangeNothingAndStillRefuseBadBodies() {
+        String machineBefore = call("GET", "/machine-config", "").json();
+        api.prepareReaders();
+        assertThat(call("GET", "/machine-config", "").json()).isEqualTo(machineBefore);
+        assertThat(call("GET", "/", "").json()).contains("\"state\":\"Not started\"");
+        assertThat(call("PUT", "/actions", "{\"action_type\": \"InstanceStart\", \"now\": true}").json())
+                .contains("unknown field 'now'");
+        assertThat(call("PUT", "/machine-config", "{\"vcpu_count\": 3, \"mem_size_mib\": 128}").status()).isEqualTo(204);
+        assertThat(call("GET", "/machine-config", "").json()).contains("\"vcpu_count\":3");
+    }
+
+    @Test
     void badRequestsGetFirecrackersStatusesAndAFaultMessage() {
         assertThat(call("GET", "/nope", "")).isEqualTo(new ApiRouter.Reply(404, "{\"fault_message\":\"no such resource: /nope\"}"));
         assertThat(call("DELETE", "/", "").status()).isEqualTo(405);
