@@ -29,8 +29,8 @@ public final class Main implements Runnable {
     private static final List<String> SUBCOMMANDS = List.of("run", "exec", "api", "balloon", "pause", "resume", "help");
 
     // A switch, not a map of constructor references: with that map JDK 25.0.3 crashed writing the
-    // AOT cache (a guarantee in ArchiveHeapWriter; picocli's classes, class file version 49, are
-    // left out of the cache and one of the references created one).
+    // AOT cache (a guarantee in ArchiveHeapWriter), when picocli still came as its jar's class
+    // files of version 49, which the cache leaves out, and one of the references created one.
     private static Object subcommand(String name) {
         return switch (name) {
             case "run" -> new RunCommand();
