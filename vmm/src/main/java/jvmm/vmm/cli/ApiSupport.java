@@ -49,7 +49,7 @@ final class ApiSupport {
             throw new ConfigException("--api-socket %s: %s".formatted(socket, e.getMessage()));
         }
         // The KVM VM is made while the client configures (or, with a config file, beside the
-        // loading of the guest); the JSON readers of the requests to come as well.
+        // loading of the guest); without a config file, the JSON readers of the requests too.
         KvmVm.Ahead ahead = KvmVm.openAhead();
         try (server) {
             if (config != null) {
