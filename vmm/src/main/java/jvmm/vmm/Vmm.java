@@ -128,12 +128,18 @@ public final class Vmm implements AutoCloseable {
 
     /**
      * As {@link #create(VmConfig, ConsoleRouter, int)}, on the KVM VM that {@code ahead} made
-     * (null: made here); a VM taken from {@code ahead} belongs to the new Vmm, and is closed with
-     * it when the build fails. One not taken yet (the configuration was refused before KVM's
-     * turn) stays in {@code ahead} for the next try.
+     * (null: one made here, on its own thread beside the loading of the guest); a VM taken from
+     * {@code ahead} belongs to the new Vmm, and is closed with it when the build fails. One not
+     * taken yet (the configuration was refused before KVM's turn) stays in {@code ahead} for the
+     * next try.
      */
     public static Vmm create(VmConfig config, ConsoleRouter console, int consoleInFd, KvmVm.Ahead ahead)
             throws HostException {
+        if (ahead == null) {
+            try (KvmVm.Ahead own = KvmVm.openAhead()) {
+                return create(config, console, consoleInFd, own);
+            }
+        }
         Vmm vmm = new Vmm(VmmClock.startNanos(), console, consoleInFd);
         try {
             vmm.build(config, ahead);
@@ -155,7 +161,7 @@ public final class Vmm implements AutoCloseable {
         Optional<LoadedKernel> kernel = firmware.isPresent() ? Optional.empty() : Optional.of(loadGuest(memory, config, virtio));
         Optional<MemorySegment> firmwareBytes = firmware.isPresent() ? Optional.of(loadFirmware(firmware.get())) : Optional.empty();
         List<NetDevice> nets = openNets(config);
-        KvmVm kvmVm = ahead == null ? KvmVm.open() : ahead.take();
+        KvmVm kvmVm = ahead.take();
         owned.add(kvmVm);
         Kvm kvm = kvmVm.kvm();
         VmFd vm = kvmVm.vm();

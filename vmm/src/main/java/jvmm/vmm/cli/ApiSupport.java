@@ -48,34 +48,36 @@ final class ApiSupport {
         } catch (IOException e) {
             throw new ConfigException("--api-socket %s: %s".formatted(socket, e.getMessage()));
         }
-        // The KVM VM is made while the client configures (or, with a config file, beside the
-        // loading of the guest); without a config file, the JSON readers of the requests too.
-        KvmVm.Ahead ahead = KvmVm.openAhead();
         try (server) {
             if (config != null) {
-                return sessions.apply(config).kvmAhead(ahead).onCreated(vmm -> api.attach(new VmmControl(vmm), config)).run();
+                return sessions.apply(config).onCreated(vmm -> api.attach(new VmmControl(vmm), config)).run();
             }
-            Thread.ofPlatform().daemon().name("api-readers").start(router::prepareReaders);
-            LOG.info("waiting for the VM's configuration and InstanceStart on {}", socket);
-            while (true) {
-                ApiVm.StartRequest start = api.awaitStart();
-                if (ahead.taken()) {
-                    ahead = KvmVm.openAhead(); // the last try's VM was closed with it
-                }
-                try {
-                    return sessions.apply(start.config()).kvmAhead(ahead).onCreated(vmm -> {
-                        api.attach(new VmmControl(vmm), start.config());
-                        start.started().complete(null);
-                    }).run();
-                } catch (ConfigException | HostException e) {
-                    if (!start.started().completeExceptionally(e)) {
-                        throw e; // the VM had started: this is how it ended
+            // What no configuration changes is made while the client configures: the KVM VM, and
+            // the JSON readers of the requests to come.
+            KvmVm.Ahead ahead = KvmVm.openAhead();
+            try {
+                Thread.ofPlatform().daemon().name("api-readers").start(router::prepareReaders);
+                LOG.info("waiting for the VM's configuration and InstanceStart on {}", socket);
+                while (true) {
+                    ApiVm.StartRequest start = api.awaitStart();
+                    if (ahead.taken()) {
+                        ahead = KvmVm.openAhead(); // the last try's VM was closed with it
                     }
-                    LOG.warn("InstanceStart failed: {}", e.getMessage());
+                    try {
+                        return sessions.apply(start.config()).kvmAhead(ahead).onCreated(vmm -> {
+                            api.attach(new VmmControl(vmm), start.config());
+                            start.started().complete(null);
+                        }).run();
+                    } catch (ConfigException | HostException e) {
+                        if (!start.started().completeExceptionally(e)) {
+                            throw e; // the VM had started: this is how it ended
+                        }
+                        LOG.warn("InstanceStart failed: {}", e.getMessage());
+                    }
                 }
+            } finally {
+                ahead.close();
             }
-        } finally {
-            ahead.close();
         }
     }
 }

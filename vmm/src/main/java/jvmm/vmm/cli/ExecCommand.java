@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import jvmm.kvm.sys.Terminal;
 import jvmm.vmm.ExitReason;
-import jvmm.vmm.KvmVm;
 import jvmm.vmm.Vmm;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.Durations;
@@ -88,11 +87,8 @@ final class ExecCommand implements Callable<Integer> {
             inner.add(1, "--stdin-tty=" + (terminal ? "yes" : "no"));
             return KvmPlacement.runInSandbox(inner, config, limit);
         }
-        VmSession.Outcome o;
-        try (KvmVm.Ahead ahead = KvmVm.openAhead()) { // the KVM VM beside the loading of the guest
-            o = new VmSession(config).timeout(limit.orElse(null)).consoleLog(consoleLog)
-                    .commandOutputOnly().kvmAhead(ahead).run();
-        }
+        VmSession.Outcome o = new VmSession(config).timeout(limit.orElse(null)).consoleLog(consoleLog)
+                .commandOutputOnly().run();
         if (o.commandStatus().isPresent()) {
             return o.commandStatus().getAsInt();
         }

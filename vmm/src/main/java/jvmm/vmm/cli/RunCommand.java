@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import jvmm.kvm.sys.Prelink;
-import jvmm.vmm.KvmVm;
 import jvmm.vmm.Vmm;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.Durations;
@@ -124,15 +123,9 @@ final class RunCommand implements Callable<Integer> {
             return KvmPlacement.runInSandbox(KvmPlacement.innerArgs(spec, vm, config), config, limit);
         }
         // Directly on KVM, Vmm.create loads the guest before it takes the KVM VM: the same check.
-        VmSession.Outcome o;
-        if (apiSocket == null) {
-            // The KVM VM is made beside the loading of the guest.
-            try (KvmVm.Ahead ahead = KvmVm.openAhead()) {
-                o = session(config).kvmAhead(ahead).run();
-            }
-        } else {
-            o = ApiSupport.runWithApi(apiSocket, config, this::session);
-        }
+        VmSession.Outcome o = apiSocket == null
+                ? session(config).run()
+                : ApiSupport.runWithApi(apiSocket, config, this::session);
         boolean watching = !expectations.isEmpty() || !failPatterns.isEmpty() || limit.isPresent();
         return watching ? verdict(o, !expectations.isEmpty(), System.err) : o.exitCode();
     }
