@@ -16,7 +16,7 @@ jvmm_stats() { # LABEL UNIT VALUES...
 # one KVM sandbox, saying so; returns when it runs here (hardware KVM, or already inside).
 jvmm_bench_in_sandbox_if_needed() { # NAME SCRIPT ARGS...
     local name=$1; shift
-    if [ -z "${JVMM_IN_SANDBOX:-}" ] && [ "$("$JVMM_ROOT/tools/kvm-where" 2>/dev/null)" = sandbox ]; then
+    if [ -z "${JVMM_IN_SANDBOX:-}${JVMM_BENCH_FLOOR_HERE:-}" ] && [ "$("$JVMM_ROOT/tools/kvm-where" 2>/dev/null)" = sandbox ]; then
         echo "$name: the host's KVM can't run guests; running the benchmark inside the KVM sandbox" >&2
         exec "$JVMM_ROOT/tools/kvm-sandbox" run -- "$@"
     fi
@@ -26,9 +26,43 @@ jvmm_bench_in_sandbox_if_needed() { # NAME SCRIPT ARGS...
 jvmm_bench_where() {
     if [ -n "${JVMM_IN_SANDBOX:-}" ]; then
         echo "inside the KVM sandbox (emulated CPU: compare ratios only)"
+    elif [ -n "${JVMM_BENCH_FLOOR_HERE:-}" ]; then
+        echo "the host's emulating KVM (tiny guests only; real CPU)"
     else
         echo "hardware KVM"
     fi
+}
+
+# The KVM module behind /dev/kvm (kvm_intel, kvm_amd or kvm_pvm), or nothing.
+jvmm_bench_kvm_module() {
+    local m
+    for m in kvm_intel kvm_amd kvm_pvm; do
+        [ -d "/sys/module/$m" ] && { echo "$m"; return; }
+    done
+    return 0
+}
+
+# Whether this host's /dev/kvm is there for us at all (it may still be unable to run Linux).
+jvmm_bench_tiny_kvm_here() {
+    [ -c /dev/kvm ] && { : <>/dev/kvm; } 2>/dev/null
+}
+
+# Writes JSON file OUT from those of the figures files PARTS... that exist (tools/bench's
+# format): the first part's settings, a "where" naming each part's, and every part's rows, each
+# with its own "where".
+jvmm_bench_merge_json() { # OUT PARTS...
+    python3 - "$@" <<'EOF'
+import json, os, sys
+out, parts = sys.argv[1], [json.load(open(p)) for p in sys.argv[2:] if os.path.exists(p)]
+if not parts:
+    sys.exit(1)
+merged = dict(parts[0])
+merged["where"] = "; ".join(p["where"] for p in parts)
+merged["results"] = [dict(row, where=p["where"]) for p in parts for row in p["results"]]
+with open(out, "w") as f:
+    json.dump(merged, f, indent=1)
+    f.write("\n")
+EOF
 }
 
 # The kernel command line that boots the default guest and runs CMD (jvmm.cmd), for either
