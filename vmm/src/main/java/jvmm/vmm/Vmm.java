@@ -557,6 +557,11 @@ public final class Vmm implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        // Then the event loop, before what it watches: a handler running after its timer, disk or
+        // eventfd closed would fail ("used after close") and log it on every stop.
+        if (eventLoop != null && owned.remove(eventLoop)) {
+            eventLoop.close();
+        }
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
                 owned.get(i).close();
