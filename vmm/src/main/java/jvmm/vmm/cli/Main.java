@@ -58,6 +58,9 @@ public final class Main implements Runnable {
         if (args.length > 0 && (args[0].equals("run") || args[0].equals("exec"))) {
             Prelink.start(); // FFM's linking, beside picocli's parsing and the kernel's loading
         }
+        // Picocli otherwise looks for Groovy's Closure class, and a class that is not there is
+        // searched for in every jar of the class path, opening those nothing else needs.
+        System.setProperty("picocli.disable.closures", "true");
         CommandLine cli = new CommandLine(new Main());
         boolean named = args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.contains(args[0]);
         for (String name : named ? List.of(args[0]) : SUBCOMMANDS) {
