@@ -42,11 +42,6 @@ jvmm_bench_kvm_module() {
     return 0
 }
 
-# Whether this host's /dev/kvm is there for us at all (it may still be unable to run Linux).
-jvmm_bench_tiny_kvm_here() {
-    [ -c /dev/kvm ] && { : <>/dev/kvm; } 2>/dev/null
-}
-
 # Writes JSON file OUT from those of the figures files PARTS... that exist (tools/bench's
 # format): the first part's settings, a "where" naming each part's, and every part's rows, each
 # with its own "where".

@@ -27,9 +27,15 @@ jvmm_kvm_probe() {
         echo "sandbox no vmx/svm flag in /proc/cpuinfo: /dev/kvm is an emulating KVM (PVM?) that can't run Linux"
     elif [ -d /sys/module/kvm_pvm ] && [ ! -d /sys/module/kvm_intel ] && [ ! -d /sys/module/kvm_amd ]; then
         echo "sandbox /dev/kvm comes from kvm_pvm, which can't run Linux"
-    elif ! { : <> /dev/kvm; } 2>/dev/null; then
+    elif ! jvmm_kvm_opens; then
         echo "sandbox /dev/kvm is not readable and writable by $(id -un)"
     else
         echo "direct hardware KVM at /dev/kvm"
     fi
+}
+
+# Whether /dev/kvm is there and opens for reading and writing: whether this host can run any
+# guest at all (an emulating KVM such as PVM runs tiny guests, though not Linux).
+jvmm_kvm_opens() {
+    [ -c /dev/kvm ] && { : <>/dev/kvm; } 2>/dev/null
 }
