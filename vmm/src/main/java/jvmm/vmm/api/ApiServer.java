@@ -28,6 +28,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(ApiServer.class);
     private static final int MAX_BODY = 64 * 1024;
+    private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
 
     private final Server server;
     private final Path socket;
@@ -50,6 +51,11 @@ public final class ApiServer implements AutoCloseable {
             }
             Files.delete(socket);
         }
+        // Jetty pads its lock-free queues to a cache line, and asks the platform MBean server
+        // whether references are compressed unless told: that starts JMX (and registers JFR's
+        // MBeans), ~280 classes and ~4 MiB for one int. Ours are: the heap is far below 32 GiB.
+        System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE,
+                System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE, "16"));
         QueuedThreadPool pool = new QueuedThreadPool(4, 1);
         pool.setName("api");
         pool.setDaemon(true);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,37 @@ class ApiServerTest {
             assertThat(new UnixHttpClient(sock).send("GET", "/", null).status()).isEqualTo(200);
             assertThatThrownBy(() -> ApiServer.start(sock, new ApiRouter(new ApiVm("b"), "dev")))
                     .isInstanceOf(IOException.class).hasMessageContaining("another process is listening");
+        }
+    }
+
+    /**
+     * In a JVM of its own, since this one may have JMX loaded already: serving a request does
+     * not start the platform MBean server (Jetty would, for one int it can be told instead).
+     */
+    @Test
+    void servingDoesNotStartJmx() throws Exception {
+        Path classLog = dir.resolve("classes.log");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(List.of(java.toString(), "-Xlog:class+load=info:file=" + classLog,
+                "-cp", System.getProperty("java.class.path"), ServeOnce.class.getName(), dir.resolve("child.sock").toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile()).start();
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+        assertThat(child.exitValue()).as(Files.readString(dir.resolve("child.out"))).isZero();
+        String loaded = Files.readString(classLog);
+        assertThat(loaded).contains("org.eclipse.jetty.server.Server ");
+        assertThat(loaded).doesNotContain("javax.management.MBeanServer ", "java.lang.management.ManagementFactory ");
+    }
+
+    /** The child of {@link #servingDoesNotStartJmx}: one GET over the socket in args[0]. */
+    static final class ServeOnce {
+        public static void main(String[] args) throws Exception {
+            Path sock = Path.of(args[0]);
+            try (ApiServer server = ApiServer.start(sock, new ApiRouter(new ApiVm("child"), "dev"))) {
+                int status = new UnixHttpClient(sock).send("GET", "/", null).status();
+                if (status != 200) {
+                    throw new AssertionError("GET / answered " + status);
+                }
+            }
         }
     }
 }
