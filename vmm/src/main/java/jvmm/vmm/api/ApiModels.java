@@ -1,9 +1,7 @@
 package jvmm.vmm.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import jvmm.vmm.api.Json.Fields;
 
 /**
  * The JSON bodies of the control API, named and shaped as Firecracker's API defines them
@@ -16,112 +14,142 @@ public final class ApiModels {
     }
 
     /** GET /: what and where this VMM is. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record InstanceInfo(String id, String state, @JsonProperty("vmm_version") String vmmVersion,
-                               @JsonProperty("app_name") String appName) {
+    public record InstanceInfo(String id, String state, String vmmVersion, String appName) {
+        String json() {
+            return new Json.ObjectWriter().field("id", id).field("state", state).field("vmm_version", vmmVersion)
+                    .field("app_name", appName).end();
+        }
     }
 
     /** PUT /boot-source. */
-    public record BootSource(@JsonProperty("kernel_image_path") String kernelImagePath,
-                             @JsonProperty("boot_args") String bootArgs,
-                             @JsonProperty("initrd_path") String initrdPath) {
+    public record BootSource(String kernelImagePath, String bootArgs, String initrdPath) {
+        static BootSource read(Fields f) {
+            return f.done(new BootSource(f.string("kernel_image_path"), f.string("boot_args"), f.string("initrd_path")));
+        }
     }
 
-    /** GET, PUT and PATCH /machine-config. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record MachineConfig(@JsonProperty("vcpu_count") Integer vcpuCount,
-                                @JsonProperty("mem_size_mib") Long memSizeMib,
-                                Boolean smt,
-                                @JsonProperty("track_dirty_pages") Boolean trackDirtyPages,
-                                @JsonProperty("cpu_template") JsonNode cpuTemplate,
-                                @JsonProperty("huge_pages") String hugePages) {
+    /** GET, PUT and PATCH /machine-config. {@code cpuTemplate}: any JSON value, refused unless null. */
+    public record MachineConfig(Integer vcpuCount, Long memSizeMib, Boolean smt, Boolean trackDirtyPages,
+                                Object cpuTemplate, String hugePages) {
+        static MachineConfig read(Fields f) {
+            return f.done(new MachineConfig(f.integer("vcpu_count"), f.whole("mem_size_mib"), f.bool("smt"),
+                    f.bool("track_dirty_pages"), f.any("cpu_template"), f.string("huge_pages")));
+        }
+
+        /** The answer to GET; {@code cpuTemplate} is never set in a config jvmm holds. */
+        String json() {
+            return new Json.ObjectWriter().field("vcpu_count", vcpuCount).field("mem_size_mib", memSizeMib)
+                    .field("smt", smt).field("track_dirty_pages", trackDirtyPages).field("huge_pages", hugePages).end();
+        }
     }
 
-    /** PUT /drives/{drive_id}. */
-    public record Drive(@JsonProperty("drive_id") String driveId,
-                        @JsonProperty("path_on_host") String pathOnHost,
-                        @JsonProperty("is_root_device") Boolean isRootDevice,
-                        @JsonProperty("is_read_only") Boolean isReadOnly,
-                        String partuuid,
-                        @JsonProperty("cache_type") String cacheType,
-                        @JsonProperty("io_engine") String ioEngine,
-                        @JsonProperty("rate_limiter") JsonNode rateLimiter,
-                        JsonNode socket) {
+    /** PUT /drives/{drive_id}. {@code rateLimiter}, {@code socket}: any JSON value, refused unless null. */
+    public record Drive(String driveId, String pathOnHost, Boolean isRootDevice, Boolean isReadOnly, String partuuid,
+                    String cacheType, String ioEngine, Object rateLimiter, Object socket) {
+        static Drive read(Fields f) {
+            return f.done(new Drive(f.string("drive_id"), f.string("path_on_host"), f.bool("is_root_device"),
+                    f.bool("is_read_only"), f.string("partuuid"), f.string("cache_type"), f.string("io_engine"),
+                    f.any("rate_limiter"), f.any("socket")));
+        }
     }
 
-    /** PUT /network-interfaces/{iface_id}. */
-    public record NetworkInterface(@JsonProperty("iface_id") String ifaceId,
-                                   @JsonProperty("host_dev_name") String hostDevName,
-                                   @JsonProperty("guest_mac") String guestMac,
-                                   @JsonProperty("rx_rate_limiter") JsonNode rxRateLimiter,
-                                   @JsonProperty("tx_rate_limiter") JsonNode txRateLimiter) {
+    /** PUT /network-interfaces/{iface_id}. The rate limiters: any JSON value, refused unless null. */
+    public record NetworkInterface(String ifaceId, String hostDevName, String guestMac, Object rxRateLimiter,
+                                   Object txRateLimiter) {
+        static NetworkInterface read(Fields f) {
+            return f.done(new NetworkInterface(f.string("iface_id"), f.string("host_dev_name"), f.string("guest_mac"),
+                    f.any("rx_rate_limiter"), f.any("tx_rate_limiter")));
+        }
     }
 
     /** PUT and GET /balloon. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Balloon(@JsonProperty("amount_mib") Long amountMib,
-                          @JsonProperty("deflate_on_oom") Boolean deflateOnOom,
-                          @JsonProperty("stats_polling_interval_s") Integer statsPollingIntervalS,
-                          @JsonProperty("free_page_reporting") Boolean freePageReporting,
-                          @JsonProperty("free_page_hinting") Boolean freePageHinting) {
+    public record Balloon(Long amountMib, Boolean deflateOnOom, Integer statsPollingIntervalS, Boolean freePageReporting,
+                          Boolean freePageHinting) {
+        static Balloon read(Fields f) {
+            return f.done(new Balloon(f.whole("amount_mib"), f.bool("deflate_on_oom"), f.integer("stats_polling_interval_s"),
+                    f.bool("free_page_reporting"), f.bool("free_page_hinting")));
+        }
+
+        String json() {
+            return new Json.ObjectWriter().field("amount_mib", amountMib).field("deflate_on_oom", deflateOnOom)
+                    .field("stats_polling_interval_s", statsPollingIntervalS).field("free_page_reporting", freePageReporting)
+                    .field("free_page_hinting", freePageHinting).end();
+        }
     }
 
     /** PATCH /balloon. */
-    public record BalloonUpdate(@JsonProperty("amount_mib") Long amountMib) {
+    public record BalloonUpdate(Long amountMib) {
+        static BalloonUpdate read(Fields f) {
+            return f.done(new BalloonUpdate(f.whole("amount_mib")));
+        }
     }
 
     /** PATCH /balloon/statistics. */
-    public record BalloonStatsUpdate(@JsonProperty("stats_polling_interval_s") Integer statsPollingIntervalS) {
+    public record BalloonStatsUpdate(Integer statsPollingIntervalS) {
+        static BalloonStatsUpdate read(Fields f) {
+            return f.done(new BalloonStatsUpdate(f.integer("stats_polling_interval_s")));
+        }
     }
 
     /** GET /balloon/statistics: the targets and the guest's last report (fields it reported). */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record BalloonStatistics(@JsonProperty("target_pages") long targetPages,
-                                    @JsonProperty("actual_pages") long actualPages,
-                                    @JsonProperty("target_mib") long targetMib,
-                                    @JsonProperty("actual_mib") long actualMib,
-                                    @JsonProperty("swap_in") Long swapIn,
-                                    @JsonProperty("swap_out") Long swapOut,
-                                    @JsonProperty("major_faults") Long majorFaults,
-                                    @JsonProperty("minor_faults") Long minorFaults,
-                                    @JsonProperty("free_memory") Long freeMemory,
-                                    @JsonProperty("total_memory") Long totalMemory,
-                                    @JsonProperty("available_memory") Long availableMemory,
-                                    @JsonProperty("disk_caches") Long diskCaches,
-                                    @JsonProperty("hugetlb_allocations") Long hugetlbAllocations,
-                                    @JsonProperty("hugetlb_failures") Long hugetlbFailures) {
+    public record BalloonStatistics(long targetPages, long actualPages, long targetMib, long actualMib, Long swapIn,
+                                    Long swapOut, Long majorFaults, Long minorFaults, Long freeMemory, Long totalMemory,
+                                    Long availableMemory, Long diskCaches, Long hugetlbAllocations, Long hugetlbFailures) {
+        String json() {
+            return new Json.ObjectWriter().field("target_pages", targetPages).field("actual_pages", actualPages)
+                    .field("target_mib", targetMib).field("actual_mib", actualMib).field("swap_in", swapIn)
+                    .field("swap_out", swapOut).field("major_faults", majorFaults).field("minor_faults", minorFaults)
+                    .field("free_memory", freeMemory).field("total_memory", totalMemory)
+                    .field("available_memory", availableMemory).field("disk_caches", diskCaches)
+                    .field("hugetlb_allocations", hugetlbAllocations).field("hugetlb_failures", hugetlbFailures).end();
+        }
     }
 
     /** PATCH /vm. */
     public record VmState(String state) {
+        static VmState read(Fields f) {
+            return f.done(new VmState(f.string("state")));
+        }
     }
 
     /** PUT /actions. */
-    public record Action(@JsonProperty("action_type") String actionType) {
+    public record Action(String actionType) {
+        static Action read(Fields f) {
+            return f.done(new Action(f.string("action_type")));
+        }
     }
 
     /** The error body of every 4xx and 5xx answer. */
-    public record Fault(@JsonProperty("fault_message") String faultMessage) {
+    public record Fault(String faultMessage) {
+        String json() {
+            return new Json.ObjectWriter().field("fault_message", faultMessage).end();
+        }
     }
 
-    /** A file for --config: Firecracker's --config-file schema. */
-    public record ConfigFile(@JsonProperty("boot-source") BootSource bootSource,
-                             @JsonProperty("machine-config") MachineConfig machineConfig,
-                             List<Drive> drives,
-                             @JsonProperty("network-interfaces") List<NetworkInterface> networkInterfaces,
-                             Balloon balloon,
-                             JsonNode logger,
-                             JsonNode metrics,
-                             @JsonProperty("mmds-config") JsonNode mmdsConfig,
-                             JsonNode vsock,
-                             JsonNode entropy) {
+    /** A file for --config: Firecracker's --config-file schema. The last five: any JSON value, refused unless null. */
+    public record ConfigFile(BootSource bootSource, MachineConfig machineConfig, List<Drive> drives,
+                             List<NetworkInterface> networkInterfaces, Balloon balloon, Object logger, Object metrics,
+                             Object mmdsConfig, Object vsock, Object entropy) {
+        static ConfigFile read(Fields f) {
+            Fields boot = f.object("boot-source");
+            Fields machine = f.object("machine-config");
+            Fields balloon = f.object("balloon");
+            List<Fields> drives = f.objects("drives");
+            List<Fields> nets = f.objects("network-interfaces");
+            return f.done(new ConfigFile(boot == null ? null : BootSource.read(boot),
+                    machine == null ? null : MachineConfig.read(machine),
+                    drives == null ? null : drives.stream().map(Drive::read).toList(),
+                    nets == null ? null : nets.stream().map(NetworkInterface::read).toList(),
+                    balloon == null ? null : Balloon.read(balloon),
+                    f.any("logger"), f.any("metrics"), f.any("mmds-config"), f.any("vsock"), f.any("entropy")));
+        }
     }
 
     /** Refuses Firecracker fields jvmm accepts only absent or null, given as name, value pairs. */
     static void refuseUnsupported(String what, Object... nameValuePairs) {
         for (int i = 0; i < nameValuePairs.length; i += 2) {
             Object v = nameValuePairs[i + 1];
-            if (v != null && !(v instanceof JsonNode n && n.isNull())) {
+            if (v != null) {
                 throw new ApiException(400, "%s: '%s' is not supported by jvmm".formatted(what, nameValuePairs[i]));
             }
         }

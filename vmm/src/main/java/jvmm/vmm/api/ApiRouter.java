@@ -1,11 +1,7 @@
 package jvmm.vmm.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jvmm.vmm.api.ApiModels.Action;
@@ -44,9 +40,6 @@ public final class ApiRouter {
 
     private final ApiVm vm;
     private final String version;
-    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public ApiRouter(ApiVm vm, String version) {
         this.vm = vm;
@@ -76,22 +69,22 @@ public final class ApiRouter {
         switch (path) {
             case "/" -> {
                 allow(method, "GET");
-                return ok(new InstanceInfo(vm.id(), vm.state(), version, "jvmm"));
+                return ok(new InstanceInfo(vm.id(), vm.state(), version, "jvmm").json());
             }
             case "/machine-config" -> {
                 switch (allow(method, "GET", "PUT", "PATCH")) {
                     case "GET" -> {
-                        return ok(vm.machineConfig());
+                        return ok(vm.machineConfig().json());
                     }
                     default -> {
-                        vm.setMachineConfig(parse(body, MachineConfig.class), method.equals("PATCH"));
+                        vm.setMachineConfig(parse(body, MachineConfig::read), method.equals("PATCH"));
                         return noContent();
                     }
                 }
             }
             case "/boot-source" -> {
                 allow(method, "PUT");
-                vm.putBootSource(parse(body, BootSource.class));
+                vm.putBootSource(parse(body, BootSource::read));
                 return noContent();
             }
             case "/balloon" -> {
@@ -102,7 +95,7 @@ public final class ApiRouter {
             }
             case "/vm" -> {
                 allow(method, "PATCH");
-                VmState s = parse(body, VmState.class);
+                VmState s = parse(body, VmState::read);
                 VmControl c = vm.running("PATCH /vm");
                 switch (String.valueOf(s.state())) {
                     case "Paused" -> c.pause();
@@ -113,7 +106,7 @@ public final class ApiRouter {
             }
             case "/actions" -> {
                 allow(method, "PUT");
-                Action a = parse(body, Action.class);
+                Action a = parse(body, Action::read);
                 switch (String.valueOf(a.actionType())) {
                     case "InstanceStart" -> vm.start();
                     case "FlushMetrics" -> { } // no metrics sink: nothing to flush
@@ -127,12 +120,12 @@ public final class ApiRouter {
         }
         if ((m = DRIVE.matcher(path)).matches()) {
             allow(method, "PUT");
-            vm.putDrive(m.group(1), parse(body, Drive.class));
+            vm.putDrive(m.group(1), parse(body, Drive::read));
             return noContent();
         }
         if ((m = NET.matcher(path)).matches()) {
             allow(method, "PUT");
-            vm.putNetwork(m.group(1), parse(body, NetworkInterface.class));
+            vm.putNetwork(m.group(1), parse(body, NetworkInterface::read));
             return noContent();
         }
         throw new ApiException(404, "no such resource: " + path);
@@ -141,11 +134,11 @@ public final class ApiRouter {
     private Reply balloon(String method, String body) throws InterruptedException {
         switch (method) {
             case "PUT" -> {
-                vm.putBalloon(parse(body, Balloon.class));
+                vm.putBalloon(parse(body, Balloon::read));
                 return noContent();
             }
             case "PATCH" -> {
-                BalloonUpdate u = parse(body, BalloonUpdate.class);
+                BalloonUpdate u = parse(body, BalloonUpdate::read);
                 if (u.amountMib() == null || u.amountMib() < 0) {
                     throw new ApiException(400, "balloon update: amount_mib must be 0 or more MiB");
                 }
@@ -159,11 +152,11 @@ public final class ApiRouter {
             }
             default -> {
                 if (vm.state().equals(ApiVm.NOT_STARTED)) {
-                    return ok(vm.balloonConfig().orElseThrow(() -> new ApiException(400, "no balloon is configured")));
+                    return ok(vm.balloonConfig().orElseThrow(() -> new ApiException(400, "no balloon is configured")).json());
                 }
                 VmControl.BalloonControl b = runningBalloon("GET /balloon");
                 return ok(new Balloon(b.targetBytes() / MIB, b.deflateOnOom(), b.statsIntervalSeconds(),
-                        b.freePageReporting(), null));
+                        b.freePageReporting(), null).json());
             }
         }
     }
@@ -171,7 +164,7 @@ public final class ApiRouter {
     private Reply balloonStatistics(String method, String body) {
         VmControl.BalloonControl b = runningBalloon(method + " /balloon/statistics");
         if (method.equals("PATCH")) {
-            BalloonStatsUpdate u = parse(body, BalloonStatsUpdate.class);
+            BalloonStatsUpdate u = parse(body, BalloonStatsUpdate::read);
             if (u.statsPollingIntervalS() == null || u.statsPollingIntervalS() < 0) {
                 throw new ApiException(400, "stats_polling_interval_s must be 0 or more seconds");
             }
@@ -190,7 +183,7 @@ public final class ApiRouter {
         return ok(new BalloonStatistics(target / PAGE, actual / PAGE, target / MIB, actual / MIB,
                 s.get("swap_in"), s.get("swap_out"), s.get("major_faults"), s.get("minor_faults"), s.get("free_memory"),
                 s.get("total_memory"), s.get("available_memory"), s.get("disk_caches"), s.get("hugetlb_allocations"),
-                s.get("hugetlb_failures")));
+                s.get("hugetlb_failures")).json());
     }
 
     private VmControl.BalloonControl runningBalloon(String what) {
@@ -206,56 +199,28 @@ public final class ApiRouter {
         throw new ApiException(405, "method %s is not allowed here: %s".formatted(method, String.join(", ", methods)));
     }
 
-    /**
-     * Makes the JSON reader of each request body ahead of its first request (Jackson builds a
-     * type's deserializer on first use, by reflection: 50 ms for InstanceStart's under the KVM
-     * sandbox). Safe beside requests being handled; reads nothing a client sent.
-     */
-    public void prepareReaders() {
-        for (Class<?> type : List.of(BootSource.class, MachineConfig.class, Drive.class, NetworkInterface.class,
-                Action.class, Balloon.class, BalloonUpdate.class, BalloonStatsUpdate.class, VmState.class)) {
-            try {
-                json.readerFor(type).readValue("{}");
-            } catch (JsonProcessingException e) {
-                // expected: "{}" lacks the required fields; the reader is made and cached all the same
-            }
-        }
-    }
-
-    private <T> T parse(String body, Class<T> type) {
+    private static <T> T parse(String body, Function<Json.Fields, T> reader) {
         if (body == null || body.isBlank()) {
             throw new ApiException(400, "the request needs a JSON body");
         }
+        Object value;
         try {
-            T value = json.readValue(body, type);
-            if (value == null) {
-                throw new ApiException(400, "the request needs a JSON object, not null");
-            }
-            return value;
-        } catch (UnrecognizedPropertyException e) {
-            throw new ApiException(400, "unknown field '%s'".formatted(e.getPropertyName()));
-        } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage());
+            value = Json.parse(body);
+        } catch (Json.MalformedException e) {
+            throw new ApiException(400, "malformed JSON: " + e.getMessage());
         }
+        return reader.apply(Json.Fields.of(value, ""));
     }
 
-    private Reply ok(Object body) {
-        try {
-            return new Reply(200, json.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static Reply ok(String json) {
+        return new Reply(200, json);
     }
 
     private static Reply noContent() {
         return new Reply(204, "");
     }
 
-    private Reply fault(int status, String message) {
-        try {
-            return new Reply(status, json.writeValueAsString(new Fault(message)));
-        } catch (JsonProcessingException e) {
-            return new Reply(status, "{\"fault_message\":\"error\"}");
-        }
+    private static Reply fault(int status, String message) {
+        return new Reply(status, new Fault(message).json());
     }
 }

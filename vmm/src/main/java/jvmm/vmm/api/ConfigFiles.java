@@ -1,9 +1,5 @@
 package jvmm.vmm.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,20 +39,16 @@ public final class ConfigFiles {
     }
 
     static ConfigFile parse(String text) {
-        ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        Object value;
         try {
-            ConfigFile c = json.readValue(text, ConfigFile.class);
-            if (c == null) {
-                throw new ApiException(400, "the file holds null, not a configuration object");
-            }
-            return c;
-        } catch (UnrecognizedPropertyException e) {
-            throw new ApiException(400, "unknown field '%s' at %s".formatted(e.getPropertyName(), e.getPathReference()));
-        } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed JSON: %s (line %d)".formatted(e.getOriginalMessage(),
-                    e.getLocation() == null ? 0 : e.getLocation().getLineNr()));
+            value = Json.parse(text);
+        } catch (Json.MalformedException e) {
+            throw new ApiException(400, "malformed JSON: " + e.getMessage());
         }
+        if (!(value instanceof java.util.Map)) {
+            throw new ApiException(400, "the file holds %s, not a configuration object".formatted(Json.typeName(value)));
+        }
+        return ConfigFile.read(Json.Fields.of(value, ""));
     }
 
     static VmConfig toVmConfig(ConfigFile c) {

@@ -52,11 +52,9 @@ final class ApiSupport {
             if (config != null) {
                 return sessions.apply(config).onCreated(vmm -> api.attach(new VmmControl(vmm), config)).run();
             }
-            // What no configuration changes is made while the client configures: the KVM VM, and
-            // the JSON readers of the requests to come.
+            // What no configuration changes is made while the client configures: the KVM VM.
             KvmVm.Ahead ahead = KvmVm.openAhead();
             try {
-                Thread.ofPlatform().daemon().name("api-readers").start(router::prepareReaders);
                 LOG.info("waiting for the VM's configuration and InstanceStart on {}", socket);
                 while (true) {
                     ApiVm.StartRequest start = api.awaitStart();
