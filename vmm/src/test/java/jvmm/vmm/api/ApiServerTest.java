@@ -59,7 +59,11 @@ class ApiServerTest {
         Process child = new ProcessBuilder(List.of(java.toString(), "-Xlog:class+load=info:file=" + classLog,
                 "-cp", System.getProperty("java.class.path"), ServeOnce.class.getName(), dir.resolve("child.sock").toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile()).start();
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+        try {
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+        } finally {
+            child.destroyForcibly(); // a hung child must not outlive the test (no-op once it exited)
+        }
         assertThat(child.exitValue()).as(Files.readString(dir.resolve("child.out"))).isZero();
         String loaded = Files.readString(classLog);
         assertThat(loaded).contains("org.eclipse.jetty.server.Server ");
