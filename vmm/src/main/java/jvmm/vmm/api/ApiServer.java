@@ -1,41 +1,59 @@
 package jvmm.vmm.api;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The control API's transport: HTTP/1.1 on a Unix domain socket, served by Jetty's Unix-domain
- * connector on a small thread pool; every request goes to the {@link ApiRouter}. Bodies are
- * capped at 64 KiB. The socket file is removed on close.
+ * The control API's transport: HTTP/1.1 on a Unix domain socket, every request handed to the
+ * {@link ApiRouter}. A server of our own, as Firecracker has its micro_http: the API is a few
+ * small JSON requests from one client at a time, which needs no more than this (Jetty's ~360
+ * classes and five threads were ~5 MiB of an idle API server's RSS).
+ *
+ * <p>What it speaks: persistent connections (HTTP/1.1's default; {@code Connection: close} and
+ * HTTP/1.0 end one after its answer), bodies framed by {@code Content-Length} of at most 64
+ * KiB (413 beyond, without reading it), {@code Expect: 100-continue}, and a clear 4xx or 5xx
+ * for what it does not (chunked bodies 411, other versions 505, a malformed request 400, a
+ * header block over 8 KiB 431); after an error about framing the connection is closed, as the
+ * rest of its bytes can't be trusted. One thread per connection, at most {@value #MAX_CONNECTIONS}
+ * at once (more are answered 503 and closed), so a request that waits (InstanceStart waits for
+ * the VM to be created) holds up no other client. The socket file is removed on close.
  */
 public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(ApiServer.class);
-    private static final int MAX_BODY = 64 * 1024;
-    private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+    static final int MAX_BODY = 64 * 1024;
+    static final int MAX_HEAD = 8 * 1024;
+    static final int MAX_CONNECTIONS = 16;
+    private static final long MAX_DRAIN = 16 << 20;
 
-    private final Server server;
+    private final ServerSocketChannel listener;
     private final Path socket;
+    private final ApiRouter router;
+    private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
-    private ApiServer(Server server, Path socket) {
-        this.server = server;
+    private ApiServer(ServerSocketChannel listener, Path socket, ApiRouter router) {
+        this.listener = listener;
         this.socket = socket;
+        this.router = router;
     }
 
     /**
@@ -51,65 +69,282 @@ public final class ApiServer implements AutoCloseable {
             }
             Files.delete(socket);
         }
-        // Jetty pads its lock-free queues to a cache line, and asks the platform MBean server
-        // whether references are compressed unless told: that starts JMX (and registers JFR's
-        // MBeans), ~280 classes and ~4 MiB for one int. Ours are: the heap is far below 32 GiB.
-        System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE,
-                System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE, "16"));
-        QueuedThreadPool pool = new QueuedThreadPool(4, 1);
-        pool.setName("api");
-        pool.setDaemon(true);
-        Server server = new Server(pool);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        UnixDomainServerConnector connector = new UnixDomainServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setUnixDomainPath(socket);
-        server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                String body = readBody(request);
-                ApiRouter.Reply reply = body == null
-                        ? new ApiRouter.Reply(413, "{\"fault_message\":\"request body larger than 64 KiB\"}")
-                        : router.handle(request.getMethod(), request.getHttpURI().getPath(), body);
-                response.setStatus(reply.status());
-                if (reply.json().isEmpty()) {
-                    callback.succeeded();
-                } else {
-                    byte[] bytes = reply.json().getBytes(StandardCharsets.UTF_8);
-                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-                    response.write(true, ByteBuffer.wrap(bytes), callback);
-                }
-                return true;
-            }
-        });
+        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.start();
-        } catch (Exception e) {
-            try {
-                server.stop();
-            } catch (Exception ignored) {
-                // already failing
-            }
+            listener.bind(UnixDomainSocketAddress.of(socket));
+        } catch (IOException | RuntimeException e) {
+            listener.close();
             throw new IOException("can't serve the API on %s: %s".formatted(socket, e.getMessage()), e);
         }
+        ApiServer server = new ApiServer(listener, socket, router);
+        Thread.ofPlatform().daemon().name("api").start(server::accept);
         LOG.info("API listening on {}", socket);
-        return new ApiServer(server, socket);
+        return server;
     }
 
-    /** The body as text, or null when it is larger than allowed. */
-    private static String readBody(Request request) throws IOException {
-        long declared = request.getLength();
-        if (declared > MAX_BODY) {
-            return null;
+    private void accept() {
+        while (!closed) {
+            SocketChannel ch;
+            try {
+                ch = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("API: accepting a connection failed: {}", e.getMessage());
+                }
+                return;
+            }
+            if (connections.size() >= MAX_CONNECTIONS) {
+                LOG.warn("API: {} connections are open; refusing another", MAX_CONNECTIONS);
+                try (ch) {
+                    respond(Channels.newOutputStream(ch), new ApiRouter.Reply(503,
+                            fault("too many open API connections (at most %d)".formatted(MAX_CONNECTIONS))), true, false);
+                } catch (IOException ignored) {
+                    // the client went away: nothing to tell it
+                }
+                continue;
+            }
+            connections.add(ch);
+            Thread.ofPlatform().daemon().name("api-conn").start(() -> serve(ch));
         }
-        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        return body.length() > MAX_BODY ? null : body;
+    }
+
+    /** Requests on one connection until it ends: the client closes it, asks to, or breaks framing. */
+    private void serve(SocketChannel ch) {
+        try (ch) {
+            InputStream in = new BufferedInputStream(Channels.newInputStream(ch));
+            OutputStream out = Channels.newOutputStream(ch);
+            while (!closed) {
+                Request request;
+                try {
+                    request = Request.read(in, out);
+                } catch (EOFException end) {
+                    return; // closed between requests, or mid-request: no one to answer
+                } catch (BadRequest e) {
+                    LOG.info("API: {} {}", e.status, e.getMessage());
+                    respond(out, new ApiRouter.Reply(e.status, fault(e.getMessage())), true, false);
+                    finish(ch, in);
+                    return;
+                }
+                ApiRouter.Reply reply = request.body() == null
+                        ? new ApiRouter.Reply(413, fault("request body larger than 64 KiB"))
+                        : router.handle(request.method(), request.path(), request.body());
+                boolean close = request.close() || request.body() == null;
+                respond(out, reply, close, request.method().equals("HEAD"));
+                if (close) {
+                    finish(ch, in);
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.debug("API connection: {}", e.toString());
+            }
+        } finally {
+            connections.remove(ch);
+        }
+    }
+
+    /**
+     * Ends a connection after its last answer: the client sees the end of the stream, and what it
+     * still sends is read and dropped until it closes its end (up to a bound). Closing with its
+     * bytes unread would reset the connection, and the client could lose the answer.
+     */
+    private static void finish(SocketChannel ch, InputStream in) throws IOException {
+        ch.shutdownOutput();
+        long dropped = 0;
+        while (dropped < MAX_DRAIN && in.read() >= 0) {
+            dropped++;
+        }
+    }
+
+    private static String fault(String message) {
+        return new ApiModels.Fault(message).json();
+    }
+
+    /** Writes {@code reply}; its body is left out for 204 and, though its length is sent, for HEAD. */
+    private static void respond(OutputStream out, ApiRouter.Reply reply, boolean close, boolean head) throws IOException {
+        byte[] body = reply.json().getBytes(StandardCharsets.UTF_8);
+        StringBuilder lines = new StringBuilder(128).append("HTTP/1.1 ").append(reply.status()).append(' ')
+                .append(reason(reply.status())).append("\r\n");
+        if (reply.status() != 204) {
+            if (body.length > 0) {
+                lines.append("Content-Type: application/json\r\n");
+            }
+            lines.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        if (close) {
+            lines.append("Connection: close\r\n");
+        }
+        lines.append("\r\n");
+        byte[] headBytes = lines.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[headBytes.length + (reply.status() == 204 || head ? 0 : body.length)];
+        System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+        System.arraycopy(body, 0, all, headBytes.length, all.length - headBytes.length);
+        out.write(all);
+        out.flush();
+    }
+
+    static String reason(int status) {
+        return switch (status) {
+            case 100 -> "Continue";
+            case 200 -> "OK";
+            case 204 -> "No Content";
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 411 -> "Length Required";
+            case 413 -> "Content Too Large";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 503 -> "Service Unavailable";
+            case 505 -> "HTTP Version Not Supported";
+            default -> "Status " + status;
+        };
+    }
+
+    /** A request that can't be answered on its merits: the status to answer, and why. */
+    static final class BadRequest extends IOException {
+        final int status;
+
+        BadRequest(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    /**
+     * One request: method, path (without query), body (null when over {@link #MAX_BODY}, which
+     * is then left unread) and whether the connection ends after the answer.
+     */
+    record Request(String method, String path, String body, boolean close) {
+
+        /** Reads one request; answers {@code 100 Continue} on {@code out} when the client waits for it. */
+        static Request read(InputStream in, OutputStream out) throws IOException {
+            String head = readHead(in);
+            String[] lines = head.split("\r\n");
+            String[] start = lines[0].split(" ", -1);
+            if (start.length != 3 || start[0].isEmpty() || !start[1].startsWith("/")) {
+                throw new BadRequest(400, "malformed request line '%s'".formatted(printable(lines[0])));
+            }
+            boolean http10 = start[2].equals("HTTP/1.0");
+            if (!http10 && !start[2].equals("HTTP/1.1")) {
+                throw new BadRequest(505, "HTTP version '%s' is not supported: HTTP/1.1 or HTTP/1.0".formatted(printable(start[2])));
+            }
+            long length = 0;
+            boolean sawLength = false;
+            boolean close = http10;
+            boolean expectContinue = false;
+            for (int i = 1; i < lines.length; i++) {
+                String line = lines[i];
+                int colon = line.indexOf(':');
+                if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                    throw new BadRequest(400, "malformed header line '%s'".formatted(printable(line)));
+                }
+                String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = line.substring(colon + 1).trim();
+                switch (name) {
+                    case "content-length" -> {
+                        long l = parseLength(value);
+                        if (sawLength && l != length) {
+                            throw new BadRequest(400, "two different Content-Length headers");
+                        }
+                        sawLength = true;
+                        length = l;
+                    }
+                    case "transfer-encoding" -> throw new BadRequest(411,
+                            "Transfer-Encoding '%s' is not supported: send the body with Content-Length".formatted(printable(value)));
+                    case "connection" -> {
+                        String v = value.toLowerCase(Locale.ROOT);
+                        if (v.contains("close")) {
+                            close = true;
+                        } else if (v.contains("keep-alive")) {
+                            close = false;
+                        }
+                    }
+                    case "expect" -> {
+                        if (!value.equalsIgnoreCase("100-continue")) {
+                            throw new BadRequest(400, "Expect '%s' is not supported: only 100-continue".formatted(printable(value)));
+                        }
+                        expectContinue = !http10;
+                    }
+                    default -> { }
+                }
+            }
+            String target = start[1];
+            int query = target.indexOf('?');
+            String path = query < 0 ? target : target.substring(0, query);
+            if (length > MAX_BODY) {
+                // A client that waits for 100 Continue sends nothing more; one that already sends
+                // gets its body read and dropped (up to a bound), so that it sees the answer.
+                if (!expectContinue && length <= MAX_DRAIN) {
+                    in.skipNBytes(length);
+                }
+                return new Request(start[0], path, null, true);
+            }
+            if (expectContinue && length > 0) {
+                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            byte[] body = in.readNBytes((int) length);
+            if (body.length < length) {
+                throw new EOFException("the body ended after %d of %d bytes".formatted(body.length, length));
+            }
+            return new Request(start[0], path, new String(body, StandardCharsets.UTF_8), close);
+        }
+
+        /** The request line and headers, up to the empty line (not included); bare LF ends lines too. */
+        private static String readHead(InputStream in) throws IOException {
+            ByteArrayOutputStream head = new ByteArrayOutputStream(256);
+            int c;
+            int lineLength = 0;
+            boolean any = false;
+            while ((c = in.read()) >= 0) {
+                if (c == '\n') {
+                    if (lineLength == 0) {
+                        if (any) {
+                            return head.toString(StandardCharsets.ISO_8859_1);
+                        }
+                        continue; // empty lines before a request are ignored (RFC 9112, 2.2)
+                    }
+                    head.write('\r');
+                    head.write('\n');
+                    lineLength = 0;
+                    continue;
+                }
+                if (c == '\r') {
+                    continue;
+                }
+                any = true;
+                lineLength++;
+                head.write(c);
+                if (head.size() > MAX_HEAD) {
+                    throw new BadRequest(431, "request line and headers larger than %d KiB".formatted(MAX_HEAD / 1024));
+                }
+            }
+            throw new EOFException(any ? "the connection ended inside a request's headers" : "no more requests");
+        }
+
+        private static long parseLength(String value) throws BadRequest {
+            if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                throw new BadRequest(400, "Content-Length '%s' is not a number of bytes".formatted(printable(value)));
+            }
+            return Long.parseLong(value);
+        }
+
+        private static String printable(String s) {
+            String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+            StringBuilder b = new StringBuilder(cut.length());
+            for (char ch : cut.toCharArray()) {
+                b.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
+            }
+            return b.toString();
+        }
     }
 
     private static boolean inUse(Path socket) {
-        try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+        try (var ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             return true;
         } catch (IOException e) {
             return false;
@@ -118,10 +353,18 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.debug("stopping the API server: {}", e.toString());
+            listener.close();
+        } catch (IOException e) {
+            LOG.debug("closing the API socket: {}", e.toString());
+        }
+        for (SocketChannel ch : connections) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                LOG.debug("closing an API connection: {}", e.toString());
+            }
         }
         try {
             Files.deleteIfExists(socket);

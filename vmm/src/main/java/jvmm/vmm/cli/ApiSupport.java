@@ -16,8 +16,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * {@code run}'s control API and config file. Kept apart from {@link RunCommand} so that Jetty and
- * Jackson are loaded only when {@code --api-socket} or {@code --config} is given.
+ * {@code run}'s control API and config file. Kept apart from {@link RunCommand} so that the API
+ * server and the JSON code are loaded only when {@code --api-socket} or {@code --config} is given.
  */
 final class ApiSupport {
 

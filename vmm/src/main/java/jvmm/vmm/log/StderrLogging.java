@@ -18,26 +18,17 @@ import org.apache.logging.log4j.spi.LoggerContextFactory;
 /**
  * The one logger context of the VMM and its factory. The level is the system property
  * {@code jvmm.logLevel} (set from {@code --log-level}; default info) as it is when the first
- * logger is asked for; Jetty's loggers say at most what goes wrong (warn), and nothing with off.
+ * logger is asked for.
  * Lines go straight to file descriptor 2, one write each, so lines of two threads never mix and
  * redirecting {@code System.err} does not capture them.
  */
 public final class StderrLogging implements LoggerContextFactory, LoggerContext {
 
     static final String LEVEL_PROPERTY = "jvmm.logLevel";
-    private static final String JETTY = "org.eclipse.jetty";
 
     private final ConcurrentMap<String, StderrLogger> loggers = new ConcurrentHashMap<>();
     private volatile Level level;
     private final OutputStream out = new FileOutputStream(FileDescriptor.err);
-
-    /** The threshold for a logger named {@code name} when the VMM's level is {@code vmmLevel}. */
-    static Level threshold(String name, Level vmmLevel) {
-        if (name.startsWith(JETTY) && vmmLevel.isLessSpecificThan(Level.WARN)) {
-            return Level.WARN; // Jetty's own info and debug lines are not the VMM's
-        }
-        return vmmLevel;
-    }
 
     private Level level() {
         Level l = level;
@@ -61,7 +52,7 @@ public final class StderrLogging implements LoggerContextFactory, LoggerContext 
 
     @Override
     public ExtendedLogger getLogger(String name) {
-        return loggers.computeIfAbsent(name, n -> new StderrLogger(n, threshold(n, level()), this));
+        return loggers.computeIfAbsent(name, n -> new StderrLogger(n, level(), this));
     }
 
     @Override

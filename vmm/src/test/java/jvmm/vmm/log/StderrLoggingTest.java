@@ -28,15 +28,6 @@ class StderrLoggingTest {
     }
 
     @Test
-    void jettySaysAtMostWhatGoesWrongAndNothingWhenOff() {
-        assertThat(StderrLogging.threshold("org.eclipse.jetty.server.Server", Level.DEBUG)).isEqualTo(Level.WARN);
-        assertThat(StderrLogging.threshold("jvmm.vmm.Vmm", Level.DEBUG)).isEqualTo(Level.DEBUG);
-        assertThat(StderrLogging.threshold("org.eclipse.jetty.server.Server", Level.OFF)).as("--log-level off")
-                .isEqualTo(Level.OFF);
-        assertThat(StderrLogging.threshold("org.eclipse.jetty.server.Server", Level.ERROR)).isEqualTo(Level.ERROR);
-    }
-
-    @Test
     void aLoggerLetsThroughItsLevelAndWhatIsMoreSevere() {
         var logger = new StderrLogger("x", Level.WARN, new StderrLogging());
         assertThat(logger.isWarnEnabled()).isTrue();
