@@ -155,7 +155,10 @@ public final class Vcpu {
             case VcpuExit.IoOut o -> portIo(o.port(), o.size(), o.count(), o.data(), true);
             case VcpuExit.IoIn i -> portIo(i.port(), i.size(), i.count(), i.data(), false);
             case VcpuExit.MmioWrite w -> {
-                byte[] b = w.data().asSlice(0, w.length()).toArray(ValueLayout.JAVA_BYTE);
+                // copied into a byte[] directly: toArray would make a heap segment per exit, and its
+                // class, first loaded mid-run, makes the JIT drop compiled segment accessors
+                byte[] b = new byte[w.length()];
+                MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, 0, b, 0, b.length);
                 mmio.write(w.address(), b);
             }
             case VcpuExit.MmioRead r -> {
