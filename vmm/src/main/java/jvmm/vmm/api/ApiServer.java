@@ -83,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void accept() {
+        boolean failing = false;
         while (!closed) {
             SocketChannel ch;
             try {
@@ -90,11 +91,23 @@ public final class ApiServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("API: accepting a connection failed: {}", e.getMessage());
+                if (closed) {
+                    return;
                 }
-                return;
+                // Say, the process is out of file descriptors for a while: the API must outlive
+                // that, so it waits and accepts again (one line per run of failures).
+                if (!failing) {
+                    LOG.warn("API: accepting a connection failed, trying again: {}", e.getMessage());
+                    failing = true;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+                continue;
             }
+            failing = false;
             if (connections.size() >= MAX_CONNECTIONS) {
                 LOG.warn("API: {} connections are open; refusing another", MAX_CONNECTIONS);
                 try (ch) {
