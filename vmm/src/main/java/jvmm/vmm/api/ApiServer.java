@@ -228,8 +228,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * One request: method, path (without query), body (null when over {@link #MAX_BODY}, which
-     * is then left unread) and whether the connection ends after the answer.
+     * One request: method, path (without query), body (null when over {@link #MAX_BODY}: then
+     * dropped unread, or never sent by a client that waited for 100 Continue) and whether the
+     * connection ends after the answer.
      */
     record Request(String method, String path, String body, boolean close) {
 

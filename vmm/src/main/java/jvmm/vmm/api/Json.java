@@ -97,7 +97,7 @@ final class Json {
                 String name = string();
                 if (fields.containsKey(name)) {
                     at = nameAt;
-                    throw malformed("duplicate field '" + name + "'");
+                    throw malformed("duplicate field '" + shown(name) + "'");
                 }
                 skipSpace();
                 expect(':');
@@ -313,8 +313,13 @@ final class Json {
             case List<?> l -> "an array";
             case String str -> "a string";
             case Boolean b -> b.toString();
-            default -> "the number " + value;
+            default -> "the number " + shown(value.toString());
         };
+    }
+
+    /** {@code text} as an error quotes it: at most 64 characters, so one error stays one short line. */
+    static String shown(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 61) + "...";
     }
 
     /**
@@ -417,7 +422,7 @@ final class Json {
         void done() {
             for (String name : map.keySet()) {
                 if (!taken.contains(name)) {
-                    throw new ApiException(400, "unknown field '%s'%s".formatted(name, where.isEmpty() ? "" : " in " + where));
+                    throw new ApiException(400, "unknown field '%s'%s".formatted(shown(name), where.isEmpty() ? "" : " in " + where));
                 }
             }
         }

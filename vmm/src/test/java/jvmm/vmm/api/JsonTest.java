@@ -91,6 +91,17 @@ class JsonTest {
     }
 
     @Test
+    void errorsQuoteAtMost64CharactersOfWhatTheyName() {
+        String name = "n".repeat(1000);
+        assertThatThrownBy(() -> Json.Fields.of(Json.parse("{\"" + name + "\": 1}"), "").done())
+                .hasMessage("unknown field '" + "n".repeat(61) + "...'");
+        assertThatThrownBy(() -> Json.Fields.of(Json.parse("{\"x\": " + "9".repeat(1000) + "}"), "").whole("x"))
+                .hasMessage("'x' must be a whole number, not the number " + "9".repeat(61) + "...");
+        assertThatThrownBy(() -> Json.parse("{\"" + name + "\": 1, \"" + name + "\": 2}"))
+                .hasMessageStartingWith("duplicate field '" + "n".repeat(61) + "...' (line 1, column ");
+    }
+
+    @Test
     void writesFlatObjectsLeavingNullsOut() {
         String s = new Json.ObjectWriter().field("a", "q\"\\\n\u0001é").field("b", null).field("c", 7).field("d", -8L)
                 .field("e", false).end();
