@@ -220,7 +220,8 @@ public final class ApiRouter {
         return new Reply(204, "");
     }
 
-    private static Reply fault(int status, String message) {
+    /** An error answer: {@code status} and Firecracker's fault body. */
+    static Reply fault(int status, String message) {
         return new Reply(status, new Fault(message).json());
     }
 }

@@ -111,8 +111,8 @@ public final class ApiServer implements AutoCloseable {
             if (connections.size() >= MAX_CONNECTIONS) {
                 LOG.warn("API: {} connections are open; refusing another", MAX_CONNECTIONS);
                 try (ch) {
-                    respond(Channels.newOutputStream(ch), new ApiRouter.Reply(503,
-                            fault("too many open API connections (at most %d)".formatted(MAX_CONNECTIONS))), true, false);
+                    respond(Channels.newOutputStream(ch), ApiRouter.fault(503,
+                            "too many open API connections (at most %d)".formatted(MAX_CONNECTIONS)), true, false);
                 } catch (IOException ignored) {
                     // the client went away: nothing to tell it
                 }
@@ -136,12 +136,12 @@ public final class ApiServer implements AutoCloseable {
                     return; // closed between requests, or mid-request: no one to answer
                 } catch (BadRequest e) {
                     LOG.info("API: {} {}", e.status, e.getMessage());
-                    respond(out, new ApiRouter.Reply(e.status, fault(e.getMessage())), true, false);
+                    respond(out, ApiRouter.fault(e.status, e.getMessage()), true, false);
                     finish(ch, in);
                     return;
                 }
                 ApiRouter.Reply reply = request.body() == null
-                        ? new ApiRouter.Reply(413, fault("request body larger than 64 KiB"))
+                        ? ApiRouter.fault(413, "request body larger than 64 KiB")
                         : router.handle(request.method(), request.path(), request.body());
                 boolean close = request.close() || request.body() == null;
                 respond(out, reply, close, request.method().equals("HEAD"));
@@ -170,10 +170,6 @@ public final class ApiServer implements AutoCloseable {
         while (dropped < MAX_DRAIN && in.read() >= 0) {
             dropped++;
         }
-    }
-
-    private static String fault(String message) {
-        return new ApiModels.Fault(message).json();
     }
 
     /** Writes {@code reply}; its body is left out for 204 and, though its length is sent, for HEAD. */

@@ -358,27 +358,24 @@ final class Json {
         }
 
         String string(String name) {
-            Object v = any(name);
-            if (v == null || v instanceof String) {
-                return (String) v;
-            }
-            throw wrongType(name, "a string", v);
+            return typed(name, String.class, "a string");
         }
 
         Boolean bool(String name) {
-            Object v = any(name);
-            if (v == null || v instanceof Boolean) {
-                return (Boolean) v;
-            }
-            throw wrongType(name, "true or false", v);
+            return typed(name, Boolean.class, "true or false");
         }
 
         Long whole(String name) {
+            return typed(name, Long.class, "a whole number");
+        }
+
+        /** Field {@code name} if it is absent, null or a {@code type}; else an error saying it must be {@code expected}. */
+        private <T> T typed(String name, Class<T> type, String expected) {
             Object v = any(name);
-            if (v == null || v instanceof Long) {
-                return (Long) v;
+            if (v == null || type.isInstance(v)) {
+                return type.cast(v);
             }
-            throw wrongType(name, "a whole number", v);
+            throw wrongType(name, expected, v);
         }
 
         Integer integer(String name) {
