@@ -45,7 +45,7 @@ public final class ApiModels {
 
     /** PUT /drives/{drive_id}. {@code rateLimiter}, {@code socket}: any JSON value, refused unless null. */
     public record Drive(String driveId, String pathOnHost, Boolean isRootDevice, Boolean isReadOnly, String partuuid,
-                    String cacheType, String ioEngine, Object rateLimiter, Object socket) {
+                        String cacheType, String ioEngine, Object rateLimiter, Object socket) {
         static Drive read(Fields f) {
             return f.done(new Drive(f.string("drive_id"), f.string("path_on_host"), f.bool("is_root_device"),
                     f.bool("is_read_only"), f.string("partuuid"), f.string("cache_type"), f.string("io_engine"),
