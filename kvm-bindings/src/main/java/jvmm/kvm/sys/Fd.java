@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reports an error, so a failure is only logged.
  */
 public final class Fd implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Fd.class.getName());
     private static final int CLOSED = -1;
 
     private final AtomicInteger fd;
@@ -62,7 +61,11 @@ public final class Fd implements AutoCloseable {
             if (e.is(Errno.EBADF)) {
                 throw new IllegalStateException("closing " + what + " (fd " + value + ") that was not open", e);
             }
-            LOG.log(System.Logger.Level.WARNING, "closing {0} (fd {1}): {2}", what, value, e.getMessage());
+            // The logger is looked up here, not held in a static field: the JDK's first
+            // System.getLogger searches the class path for a logger service, which is ~10% of a
+            // VMM's start-up on a real CPU and nothing a close that works needs.
+            System.getLogger(Fd.class.getName())
+                    .log(System.Logger.Level.WARNING, "closing {0} (fd {1}): {2}", what, value, e.getMessage());
         }
     }
 

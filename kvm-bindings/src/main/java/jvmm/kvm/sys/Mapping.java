@@ -18,7 +18,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * code can never touch an address the kernel may already reuse.
  */
 public final class Mapping implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Mapping.class.getName());
 
     public static final int PROT_NONE = 0;
     public static final int PROT_READ = 1;
@@ -167,8 +166,9 @@ public final class Mapping implements AutoCloseable {
             throw Native.unexpected(t);
         }
         if (result != 0) {
-            LOG.log(System.Logger.Level.ERROR, "munmap of {0} bytes failed: {1}", size,
-                    Errno.name(Native.lastErrno()));
+            // Looked up on failure only (see Fd.close).
+            System.getLogger(Mapping.class.getName()).log(System.Logger.Level.ERROR,
+                    "munmap of {0} bytes failed: {1}", size, Errno.name(Native.lastErrno()));
         }
     }
 }
