@@ -25,4 +25,7 @@ jvmm_build_if_stale() {
         return 1
     fi
     rm -f "$log"
+    # Maven rewrites a jar only when its own module changed: after a change to kvm-bindings alone
+    # the vmm jar keeps its old time, and every later launch would build again.
+    touch "$jar"
 }
