@@ -1,12 +1,10 @@
 package jvmm.kvm.sys;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
@@ -31,13 +29,6 @@ public final class Epoll implements AutoCloseable {
     private static final long EVENTS_OFFSET = LibcLayouts.EPOLL_EVENT.byteOffset(groupElement("events"));
     private static final long DATA_OFFSET = LibcLayouts.EPOLL_EVENT.byteOffset(groupElement("data"));
 
-    private static final MethodHandle CREATE = Native.linkWithErrno("epoll_create1",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle CTL = Native.linkWithErrno("epoll_ctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle WAIT = Native.linkWithErrno("epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-
     private final Fd fd;
 
     private Epoll(Fd fd) {
@@ -46,13 +37,8 @@ public final class Epoll implements AutoCloseable {
 
     /** epoll_create1(EPOLL_CLOEXEC). */
     public static Epoll create() throws ErrnoException {
-        int result;
-        try {
-            result = (int) CREATE.invokeExact(Native.errnoState(), EPOLL_CLOEXEC);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        return new Epoll(Fd.adopt(Native.check(result, "epoll_create1"), "epoll"));
+        int fd = (int) Native.check(Native.syscall(SyscallNumbers.EPOLL_CREATE1, EPOLL_CLOEXEC), "epoll_create1");
+        return new Epoll(Fd.adopt(fd, "epoll"));
     }
 
     /** Watches {@code target} for {@code events} (EPOLL* bits); ready events report {@code token}. */
@@ -75,17 +61,13 @@ public final class Epoll implements AutoCloseable {
      * Returns the number of ready events; 0 on timeout or when a signal interrupted the wait.
      */
     public int wait(Events ready, int timeoutMillis) throws ErrnoException {
-        int result;
-        try {
-            result = (int) WAIT.invokeExact(Native.errnoState(), fd.get(), ready.buffer, ready.capacity,
-                    timeoutMillis);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long result = Native.syscall(SyscallNumbers.EPOLL_WAIT, fd.get(), Native.address(ready.buffer), ready.capacity,
+                timeoutMillis);
+        Reference.reachabilityFence(ready);
         if (result == -1 && Native.lastErrno() == Errno.EINTR) {
             return 0;
         }
-        return Native.check(result, "epoll_wait");
+        return (int) Native.check(result, "epoll_wait");
     }
 
     /** The epoll descriptor (an epoll fd can itself be watched). */
@@ -102,13 +84,8 @@ public final class Epoll implements AutoCloseable {
         MemorySegment event = Native.scratch();
         event.set(JAVA_INT, EVENTS_OFFSET, events);
         event.set(JAVA_LONG_UNALIGNED, DATA_OFFSET, token);
-        int result;
-        try {
-            result = (int) CTL.invokeExact(Native.errnoState(), fd.get(), op, target, event);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, "epoll_ctl " + op + " fd " + target);
+        Native.check(Native.syscall(SyscallNumbers.EPOLL_CTL, fd.get(), op, target, Native.address(event)),
+                "epoll_ctl " + op + " fd " + target);
     }
 
     /** A reusable buffer of epoll events, filled by {@link #wait}; one per event loop thread. */

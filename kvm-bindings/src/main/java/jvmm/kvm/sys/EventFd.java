@@ -1,11 +1,7 @@
 package jvmm.kvm.sys;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -13,20 +9,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * signals an ioeventfd when the guest kicks a queue, and injects an interrupt when the VMM
  * signals an irqfd.
  *
- * <p>{@link #signal()} adds 1 without a buffer (glibc's eventfd_write takes the value itself),
- * so raising an interrupt allocates nothing.
+ * <p>{@link #signal()} writes the 8-byte counter increment from the thread's scratch buffer, so
+ * raising an interrupt allocates nothing.
  */
 public final class EventFd implements AutoCloseable {
     public static final int EFD_SEMAPHORE = 1;
     public static final int EFD_NONBLOCK = 04000;
     public static final int EFD_CLOEXEC = 02000000;
 
-    private static final MethodHandle EVENTFD = Native.linkWithErrno("eventfd",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle EVENTFD_WRITE = Native.linkWithErrno("eventfd_write",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle EVENTFD_READ = Native.linkWithErrno("eventfd_read",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    /** An eventfd reads and writes its counter as 8 bytes. */
+    private static final long COUNTER_BYTES = 8;
 
     private final Fd fd;
 
@@ -41,13 +33,8 @@ public final class EventFd implements AutoCloseable {
 
     /** eventfd(2) with the given EFD_* flags. */
     public static EventFd create(int flags) throws ErrnoException {
-        int result;
-        try {
-            result = (int) EVENTFD.invokeExact(Native.errnoState(), 0, flags);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        return new EventFd(Fd.adopt(Native.check(result, "eventfd"), "eventfd"));
+        int fd = (int) Native.check(Native.syscall(SyscallNumbers.EVENTFD2, 0, flags), "eventfd");
+        return new EventFd(Fd.adopt(fd, "eventfd"));
     }
 
     /** Adds 1 to the counter, waking whoever polls the fd. */
@@ -57,13 +44,10 @@ public final class EventFd implements AutoCloseable {
 
     /** Adds {@code value} to the counter. */
     public void add(long value) throws ErrnoException {
-        int result;
-        try {
-            result = (int) EVENTFD_WRITE.invokeExact(Native.errnoState(), fd.get(), value);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, "eventfd_write");
+        MemorySegment counter = Native.scratch();
+        counter.set(JAVA_LONG, 0, value);
+        Native.check(Native.syscall(SyscallNumbers.WRITE, fd.get(), Native.address(counter), COUNTER_BYTES),
+                "eventfd write");
     }
 
     /**
@@ -72,16 +56,11 @@ public final class EventFd implements AutoCloseable {
      */
     public long drain() throws ErrnoException {
         MemorySegment counter = Native.scratch();
-        int result;
-        try {
-            result = (int) EVENTFD_READ.invokeExact(Native.errnoState(), fd.get(), counter);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long result = Native.syscall(SyscallNumbers.READ, fd.get(), Native.address(counter), COUNTER_BYTES);
         if (result == -1 && Native.lastErrno() == Errno.EAGAIN) {
             return 0;
         }
-        Native.check(result, "eventfd_read");
+        Native.check(result, "eventfd read");
         return counter.get(JAVA_LONG, 0);
     }
 

@@ -1,28 +1,15 @@
 package jvmm.kvm.sys;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import java.lang.ref.Reference;
 
 /**
  * ioctl(2) in its three shapes: no argument, an integer argument, a pointer argument.
  *
- * <p>ioctl is variadic in C ({@code int ioctl(int fd, unsigned long request, ...)}), so it is
- * linked with {@code firstVariadicArg(2)}, and the "no argument" form still passes a 0: some
- * requests (KVM_GET_API_VERSION, KVM_CREATE_VM) look at the third register and fail with EINVAL
- * on whatever a two-argument call happens to leave there.
+ * <p>The "no argument" form still passes a 0: some requests (KVM_GET_API_VERSION,
+ * KVM_CREATE_VM) look at the third argument and fail with EINVAL on anything else.
  */
 public final class Ioctl {
-    private static final MethodHandle IOCTL_LONG = Native.linkWithErrno("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IOCTL_POINTER = Native.linkWithErrno("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-
     private Ioctl() {
     }
 
@@ -33,24 +20,14 @@ public final class Ioctl {
 
     /** An ioctl whose argument is an integer passed by value. */
     public static int call(int fd, long request, long argument, String name) throws ErrnoException {
-        int result;
-        try {
-            result = (int) IOCTL_LONG.invokeExact(Native.errnoState(), fd, request, argument);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        return Native.check(result, name);
+        return (int) Native.check(Native.syscall(SyscallNumbers.IOCTL, fd, request, argument), name);
     }
 
     /** An ioctl whose argument points to {@code argument} (a native segment). */
     public static int call(int fd, long request, MemorySegment argument, String name) throws ErrnoException {
-        int result;
-        try {
-            result = (int) IOCTL_POINTER.invokeExact(Native.errnoState(), fd, request, argument);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        return Native.check(result, name);
+        long result = Native.syscall(SyscallNumbers.IOCTL, fd, request, Native.address(argument));
+        Reference.reachabilityFence(argument);
+        return (int) Native.check(result, name);
     }
 
     /**
@@ -58,12 +35,7 @@ public final class Ioctl {
      * where EINTR is an ordinary outcome. Returns the result, or {@code -errno}.
      */
     public static int callReturningErrno(int fd, long request) {
-        int result;
-        try {
-            result = (int) IOCTL_LONG.invokeExact(Native.errnoState(), fd, request, 0L);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        return result == -1 ? -Native.lastErrno() : result;
+        long result = Native.syscall(SyscallNumbers.IOCTL, fd, request, 0);
+        return result == -1 ? -Native.lastErrno() : (int) result;
     }
 }

@@ -1,10 +1,8 @@
 package jvmm.kvm.sys;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -58,121 +56,63 @@ public final class Libc {
     private static final long ST_MODE = LibcLayouts.STAT.byteOffset(groupElement("st_mode"));
     private static final long ST_SIZE = LibcLayouts.STAT.byteOffset(groupElement("st_size"));
 
-    private static final MethodHandle OPEN = Native.linkWithErrno("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = Native.linkWithErrno("close",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle READ = Native.linkWithErrno("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = Native.linkWithErrno("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle READV = Native.linkWithErrno("readv",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle WRITEV = Native.linkWithErrno("writev",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-
-    /*
-     * Linked on first use, not with the class: a VM without a disk never calls these, and each
-     * downcall handle costs a few dozen generated classes (see Prelink).
-     */
-    private static final class FileCalls {
-        static final MethodHandle PREAD = Native.linkWithErrno("pread",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-        static final MethodHandle PWRITE = Native.linkWithErrno("pwrite",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-        static final MethodHandle PREADV = Native.linkWithErrno("preadv",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-        static final MethodHandle PWRITEV = Native.linkWithErrno("pwritev",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-        static final MethodHandle FDATASYNC = Native.linkWithErrno("fdatasync",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        static final MethodHandle FALLOCATE = Native.linkWithErrno("fallocate",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-        static final MethodHandle FTRUNCATE = Native.linkWithErrno("ftruncate",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-        static final MethodHandle FSTAT = Native.linkWithErrno("fstat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-        static final MethodHandle LSEEK = Native.linkWithErrno("lseek",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
-    }
-
-    private static final class SocketCalls {
-        static final MethodHandle SOCKETPAIR = Native.linkWithErrno("socketpair",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    }
-
     private Libc() {
     }
 
-    /** open(2); {@code mode} matters only with O_CREAT. Returns an owned {@link Fd}. */
+    /** open(2) (openat relative to the working directory); {@code mode} matters only with O_CREAT. */
     public static Fd open(String path, int flags, int mode) throws ErrnoException {
-        int fd;
+        long fd;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cPath = arena.allocateFrom(path);
-            fd = (int) OPEN.invokeExact(Native.errnoState(), cPath, flags, mode);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            fd = Native.syscall(SyscallNumbers.OPENAT, SyscallNumbers.AT_FDCWD, Native.address(cPath), flags, mode);
         }
-        return Fd.adopt(Native.check(fd, "open " + path), path);
+        return Fd.adopt((int) Native.check(fd, "open " + path), path);
     }
 
     /** close(2) of a raw descriptor; prefer {@link Fd#close()}. */
     static void close(int fd) throws ErrnoException {
-        Native.callOnFd(CLOSE, fd, "close");
+        Native.check(Native.syscall(SyscallNumbers.CLOSE, fd), "close");
     }
 
     /** read(2) into all of {@code buffer}; returns the bytes read, 0 at end of file. */
     public static long read(int fd, MemorySegment buffer) throws ErrnoException {
-        return transfer(READ, "read", fd, buffer);
+        return transfer(SyscallNumbers.READ, "read", fd, buffer, 0);
     }
 
     /** write(2) of all of {@code buffer}; returns the bytes written. */
     public static long write(int fd, MemorySegment buffer) throws ErrnoException {
-        return transfer(WRITE, "write", fd, buffer);
+        return transfer(SyscallNumbers.WRITE, "write", fd, buffer, 0);
     }
 
     /** pread(2) at {@code offset}; the file position does not move. */
     public static long pread(int fd, MemorySegment buffer, long offset) throws ErrnoException {
-        return transferAt(FileCalls.PREAD, "pread", fd, buffer, checkOffset(offset));
+        return transfer(SyscallNumbers.PREAD64, "pread", fd, buffer, checkOffset(offset));
     }
 
     /** pwrite(2) at {@code offset}; the file position does not move. */
     public static long pwrite(int fd, MemorySegment buffer, long offset) throws ErrnoException {
-        return transferAt(FileCalls.PWRITE, "pwrite", fd, buffer, checkOffset(offset));
+        return transfer(SyscallNumbers.PWRITE64, "pwrite", fd, buffer, checkOffset(offset));
     }
 
-    /** read or write: {@code (fd, buffer, length) -> ssize_t}. */
-    private static long transfer(MethodHandle call, String name, int fd, MemorySegment buffer)
+    /**
+     * read, write, pread or pwrite: {@code (fd, buffer, length, offset) -> ssize_t}; the first two
+     * ignore {@code offset}.
+     */
+    private static long transfer(long call, String name, int fd, MemorySegment buffer, long offset)
             throws ErrnoException {
-        long result;
-        try {
-            result = (long) call.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize());
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        return Native.check(result, name);
-    }
-
-    /** pread or pwrite: {@code (fd, buffer, length, offset) -> ssize_t}. */
-    private static long transferAt(MethodHandle call, String name, int fd, MemorySegment buffer, long offset)
-            throws ErrnoException {
-        long result;
-        try {
-            result = (long) call.invokeExact(Native.errnoState(), fd, buffer, buffer.byteSize(), offset);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long result = Native.syscall(call, fd, Native.address(buffer), buffer.byteSize(), offset);
+        Reference.reachabilityFence(buffer);
         return Native.check(result, name);
     }
 
     /** readv(2): fills the buffers in order from the file position. */
     public static long readv(int fd, MemorySegment... buffers) throws ErrnoException {
-        return vectored(READV, "readv", fd, buffers, -1);
+        return vectored(SyscallNumbers.READV, "readv", fd, buffers, 0);
     }
 
     /** writev(2): writes the buffers in order at the file position. */
     public static long writev(int fd, MemorySegment... buffers) throws ErrnoException {
-        return vectored(WRITEV, "writev", fd, buffers, -1);
+        return vectored(SyscallNumbers.WRITEV, "writev", fd, buffers, 0);
     }
 
     /**
@@ -184,12 +124,8 @@ public final class Libc {
         if (count <= 0 || count > IOV_MAX) {
             throw new IllegalArgumentException("readv takes 1.." + IOV_MAX + " buffers, not " + count);
         }
-        long result;
-        try {
-            result = (long) READV.invokeExact(Native.errnoState(), fd, iov.run(first, count), count);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long result = Native.syscall(SyscallNumbers.READV, fd, Native.address(iov.run(first, count)), count);
+        Reference.reachabilityFence(iov);
         if (result == -1 && Native.lastErrno() == Errno.EAGAIN) {
             return -1;
         }
@@ -198,17 +134,17 @@ public final class Libc {
 
     /** preadv(2): fills the buffers in order from {@code offset}. */
     public static long preadv(int fd, long offset, MemorySegment... buffers) throws ErrnoException {
-        return vectored(FileCalls.PREADV, "preadv", fd, buffers, checkOffset(offset));
+        return vectored(SyscallNumbers.PREADV, "preadv", fd, buffers, checkOffset(offset));
     }
 
     /** pwritev(2): writes the buffers in order at {@code offset}. */
     public static long pwritev(int fd, long offset, MemorySegment... buffers) throws ErrnoException {
-        return vectored(FileCalls.PWRITEV, "pwritev", fd, buffers, checkOffset(offset));
+        return vectored(SyscallNumbers.PWRITEV, "pwritev", fd, buffers, checkOffset(offset));
     }
 
     /** fdatasync(2): the data (not every metadata change) reaches stable storage. */
     public static void fdatasync(int fd) throws ErrnoException {
-        Native.callOnFd(FileCalls.FDATASYNC, fd, "fdatasync");
+        Native.check(Native.syscall(SyscallNumbers.FDATASYNC, fd), "fdatasync");
     }
 
     /**
@@ -216,24 +152,12 @@ public final class Libc {
      * discard, {@code ZERO_RANGE} for write-zeroes. EOPNOTSUPP when the file system can't.
      */
     public static void fallocate(int fd, int mode, long offset, long length) throws ErrnoException {
-        int result;
-        try {
-            result = (int) FileCalls.FALLOCATE.invokeExact(Native.errnoState(), fd, mode, offset, length);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, "fallocate");
+        Native.check(Native.syscall(SyscallNumbers.FALLOCATE, fd, mode, offset, length), "fallocate");
     }
 
     /** ftruncate(2). */
     public static void ftruncate(int fd, long length) throws ErrnoException {
-        int result;
-        try {
-            result = (int) FileCalls.FTRUNCATE.invokeExact(Native.errnoState(), fd, length);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, "ftruncate");
+        Native.check(Native.syscall(SyscallNumbers.FTRUNCATE, fd, length), "ftruncate");
     }
 
     /**
@@ -242,24 +166,12 @@ public final class Libc {
      */
     public static long size(int fd) throws ErrnoException {
         MemorySegment stat = Native.scratch();
-        int result;
-        try {
-            result = (int) FileCalls.FSTAT.invokeExact(Native.errnoState(), fd, stat);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, "fstat");
+        Native.check(Native.syscall(SyscallNumbers.FSTAT, fd, Native.address(stat)), "fstat");
         int mode = stat.get(JAVA_INT, ST_MODE);
         if ((mode & S_IFMT) != S_IFBLK) {
             return stat.get(JAVA_LONG, ST_SIZE);
         }
-        long end;
-        try {
-            end = (long) FileCalls.LSEEK.invokeExact(Native.errnoState(), fd, 0L, SEEK_END);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        return Native.check(end, "lseek SEEK_END");
+        return Native.check(Native.syscall(SyscallNumbers.LSEEK, fd, 0, SEEK_END), "lseek SEEK_END");
     }
 
     /**
@@ -268,13 +180,7 @@ public final class Libc {
      */
     public static Fd[] socketpair(int domain, int type) throws ErrnoException {
         MemorySegment fds = Native.scratch();
-        int result;
-        try {
-            result = (int) SocketCalls.SOCKETPAIR.invokeExact(Native.errnoState(), domain, type, 0, fds);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, "socketpair");
+        Native.check(Native.syscall(SyscallNumbers.SOCKETPAIR, domain, type, 0, Native.address(fds)), "socketpair");
         int first = fds.get(JAVA_INT, 0);
         int second = fds.get(JAVA_INT, 4);
         return new Fd[] {Fd.adopt(first, "socketpair end 0"), Fd.adopt(second, "socketpair end 1")};
@@ -300,10 +206,11 @@ public final class Libc {
 
     /**
      * Builds the iovec array (in the thread's scratch buffer when it fits, so the hot path of a
-     * block request allocates nothing) and makes the call; {@code offset} -1 means the
-     * non-positional variant.
+     * block request allocates nothing) and makes the call; {@code offset} is ignored by readv and
+     * writev (the kernel's preadv and pwritev take it as its low and high halves: on x86-64 the
+     * low half is all of it and the high one 0).
      */
-    private static long vectored(MethodHandle call, String name, int fd, MemorySegment[] buffers, long offset)
+    private static long vectored(long call, String name, int fd, MemorySegment[] buffers, long offset)
             throws ErrnoException {
         if (buffers.length == 0 || buffers.length > IOV_MAX) {
             throw new IllegalArgumentException(name + " takes 1.." + IOV_MAX + " buffers, not " + buffers.length);
@@ -313,12 +220,9 @@ public final class Libc {
         try (Arena arena = bytes > Native.SCRATCH_BYTES ? Arena.ofConfined() : null) {
             MemorySegment iov = arena == null ? Native.scratch() : arena.allocate(bytes, 8);
             fillIovecs(iov, buffers);
-            result = offset < 0
-                    ? (long) call.invokeExact(Native.errnoState(), fd, iov, buffers.length)
-                    : (long) call.invokeExact(Native.errnoState(), fd, iov, buffers.length, offset);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            result = Native.syscall(call, fd, Native.address(iov), buffers.length, offset);
         }
+        Reference.reachabilityFence(buffers);
         return Native.check(result, name);
     }
 

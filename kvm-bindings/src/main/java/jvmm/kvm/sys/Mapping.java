@@ -1,14 +1,10 @@
 package jvmm.kvm.sys;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A memory mapping (mmap) as a sized {@link MemorySegment}, unmapped by {@link #close()}.
@@ -36,20 +32,6 @@ public final class Mapping implements AutoCloseable {
     public static final int MADV_HUGEPAGE = 14;
     public static final int MADV_NOHUGEPAGE = 15;
     public static final int MADV_DONTDUMP = 16;
-
-    private static final MemorySegment MAP_FAILED = MemorySegment.ofAddress(-1L);
-    private static final MethodHandle MMAP = Native.linkWithErrno("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = Native.linkWithErrno("munmap",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle MADVISE = Native.linkWithErrno("madvise",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-
-    /** Linked on first use: only tests ask which pages are resident (see Prelink). */
-    private static final class ResidencyCalls {
-        static final MethodHandle MINCORE = Native.linkWithErrno("mincore",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
-    }
 
     /** The page size mincore reports in; x86-64 base pages. */
     private static final long PAGE_SIZE = 4096;
@@ -80,18 +62,11 @@ public final class Mapping implements AutoCloseable {
         if (size <= 0) {
             throw new IllegalArgumentException("mapping size must be positive, not " + size);
         }
-        MemorySegment address;
-        try {
-            address = (MemorySegment) MMAP.invokeExact(Native.errnoState(), MemorySegment.NULL, size, prot, flags,
-                    fd, offset);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        if (address.equals(MAP_FAILED)) {
-            throw new ErrnoException("mmap " + size + " bytes", Native.lastErrno());
-        }
+        long address = Native.check(Native.syscall(SyscallNumbers.MMAP, 0, size, prot, flags, fd, offset),
+                "mmap " + size + " bytes");
         Arena arena = Arena.ofShared();
-        return new Mapping(arena, Native.sized(address, size, arena, mapped -> unmap(mapped, size)));
+        return new Mapping(arena, Native.sized(MemorySegment.ofAddress(address), size, arena,
+                mapped -> unmap(mapped, size)));
     }
 
     /** The mapped memory; invalid after {@link #close()}. */
@@ -106,12 +81,8 @@ public final class Mapping implements AutoCloseable {
 
     /** madvise(2) on all of {@code range}, a page-aligned part of some mapping. */
     public static void advise(MemorySegment range, int advice) throws ErrnoException {
-        int result;
-        try {
-            result = (int) MADVISE.invokeExact(Native.errnoState(), range, range.byteSize(), advice);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long result = Native.syscall(SyscallNumbers.MADVISE, Native.address(range), range.byteSize(), advice);
+        Reference.reachabilityFence(range);
         Native.check(result, "madvise " + advice);
     }
 
@@ -132,12 +103,9 @@ public final class Mapping implements AutoCloseable {
         long pages = (range.byteSize() + PAGE_SIZE - 1) / PAGE_SIZE;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment vector = arena.allocate(Math.max(1, pages));
-            int result;
-            try {
-                result = (int) ResidencyCalls.MINCORE.invokeExact(Native.errnoState(), range, range.byteSize(), vector);
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
+            long result = Native.syscall(SyscallNumbers.MINCORE, Native.address(range), range.byteSize(),
+                    Native.address(vector));
+            Reference.reachabilityFence(range);
             Native.check(result, "mincore");
             long resident = 0;
             for (long i = 0; i < pages; i++) {
@@ -159,13 +127,9 @@ public final class Mapping implements AutoCloseable {
 
     /** munmap(2); a failure means our own bookkeeping is wrong, so it is logged loudly. */
     private static void unmap(MemorySegment mapped, long size) {
-        int result;
-        try {
-            result = (int) MUNMAP.invokeExact(Native.errnoState(), mapped, size);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        if (result != 0) {
+        // The arena is closing (this is its cleanup), so the address is taken without the
+        // liveness check of Native.address.
+        if (Native.syscall(SyscallNumbers.MUNMAP, mapped.address(), size) != 0) {
             // Looked up on failure only (see Fd.close).
             System.getLogger(Mapping.class.getName()).log(System.Logger.Level.ERROR,
                     "munmap of {0} bytes failed: {1}", size, Errno.name(Native.lastErrno()));

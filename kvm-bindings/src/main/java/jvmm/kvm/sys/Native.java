@@ -8,10 +8,12 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The one place that links libc functions and turns raw addresses into sized segments.
@@ -23,6 +25,17 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
  * errno, and no call allocates. Each thread also gets a small scratch buffer for out-parameters
  * (an eventfd counter, a {@code struct stat}, a short iovec array) that is only used within one
  * wrapper call.
+ *
+ * <p>System calls all go through one handle, libc's {@code syscall(3)} ({@link #syscall}):
+ * the JDK builds a downcall stub and a chain of generated classes for each distinct C
+ * signature it links, ~9 ms each on a real CPU and far more under the KVM sandbox's emulated
+ * one, all before the first KVM_RUN; one signature costs that once. Only what the kernel has no
+ * call for (real-time signal numbers, terminal attributes, pseudo-terminals, error texts) is
+ * linked by name. Pointers go to {@code syscall} as addresses ({@link #address}), so a wrapper
+ * keeps each segment it passes reachable until the call returns
+ * ({@link Reference#reachabilityFence}), and its caller keeps the segment's arena open for the
+ * call, as every caller here does (guest RAM, a thread's scratch, a device's buffers outlive
+ * the calls on them).
  */
 final class Native {
     /** Bytes of per-thread scratch: enough for a struct stat or 64 iovecs. */
@@ -45,6 +58,11 @@ final class Native {
     }
 
     private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::allocate);
+
+    /** {@code long syscall(long number, ...)} with six arguments, unused ones 0. */
+    private static final MethodHandle SYSCALL = linkWithErrno("syscall", FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
 
     private Native() {
     }
@@ -86,6 +104,52 @@ final class Native {
     @SuppressWarnings("restricted")
     static String cString(MemorySegment pointer) {
         return pointer.equals(MemorySegment.NULL) ? null : pointer.reinterpret(4096).getString(0);
+    }
+
+    /**
+     * System call {@code number} ({@link SyscallNumbers}) with six arguments; returns the
+     * kernel's result, or -1 with the errno captured ({@link #lastErrno}).
+     */
+    static long syscall(long number, long a, long b, long c, long d, long e, long f) {
+        try {
+            return (long) SYSCALL.invokeExact(errnoState(), number, a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@link #syscall(long, long, long, long, long, long, long)} with one argument. */
+    static long syscall(long number, long a) {
+        return syscall(number, a, 0, 0, 0, 0, 0);
+    }
+
+    /** {@link #syscall(long, long, long, long, long, long, long)} with two arguments. */
+    static long syscall(long number, long a, long b) {
+        return syscall(number, a, b, 0, 0, 0, 0);
+    }
+
+    /** {@link #syscall(long, long, long, long, long, long, long)} with three arguments. */
+    static long syscall(long number, long a, long b, long c) {
+        return syscall(number, a, b, c, 0, 0, 0);
+    }
+
+    /** {@link #syscall(long, long, long, long, long, long, long)} with four arguments. */
+    static long syscall(long number, long a, long b, long c, long d) {
+        return syscall(number, a, b, c, d, 0, 0);
+    }
+
+    /**
+     * The address of {@code segment} for a system call: native memory whose arena is still open
+     * (what the JDK checks when it passes a segment itself). {@link MemorySegment#NULL} is 0.
+     */
+    static long address(MemorySegment segment) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("a heap segment can't go to the kernel; it needs native memory");
+        }
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException("the segment's arena is closed");
+        }
+        return segment.address();
     }
 
     private static MemorySegment symbol(String name) {

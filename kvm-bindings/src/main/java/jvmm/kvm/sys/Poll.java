@@ -1,13 +1,9 @@
 package jvmm.kvm.sys;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /** poll(2) on one descriptor: for waits that don't deserve an epoll set (a console, a test). */
@@ -21,9 +17,6 @@ public final class Poll {
     private static final long FD = LibcLayouts.POLLFD.byteOffset(groupElement("fd"));
     private static final long EVENTS = LibcLayouts.POLLFD.byteOffset(groupElement("events"));
     private static final long REVENTS = LibcLayouts.POLLFD.byteOffset(groupElement("revents"));
-    private static final MethodHandle POLL = Native.linkWithErrno("poll",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-
     private Poll() {
     }
 
@@ -36,12 +29,7 @@ public final class Poll {
         pollfd.set(JAVA_INT, FD, fd);
         pollfd.set(JAVA_SHORT, EVENTS, events);
         pollfd.set(JAVA_SHORT, REVENTS, (short) 0);
-        int result;
-        try {
-            result = (int) POLL.invokeExact(Native.errnoState(), pollfd, 1L, timeoutMillis);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long result = Native.syscall(SyscallNumbers.POLL, Native.address(pollfd), 1, timeoutMillis);
         if (result == -1 && Native.lastErrno() == Errno.EINTR) {
             return 0;
         }

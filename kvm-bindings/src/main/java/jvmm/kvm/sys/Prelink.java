@@ -4,15 +4,16 @@ import java.lang.invoke.MethodHandles;
 import java.util.List;
 
 /**
- * Links the libc downcalls that every VM run makes ahead of their first use, on a background
- * thread.
+ * Links the downcalls that every VM run makes ahead of their first use, on a background thread.
  *
- * <p>Each class here links its downcalls in its static initializer, and a downcall handle costs
- * the JDK a generated stub class and a few dozen lambda-form classes, none of which the AOT
- * cache can hold: about 330 classes spun at run time for all ~50 handles. That is milliseconds
- * on a real CPU, but 3-4 s under the KVM sandbox's emulated one, right on the path to the first
- * KVM_RUN. Started when the VMM starts, the linking overlaps command-line parsing, loading the
- * kernel and, with the control API, the wait for the VM's configuration.
+ * <p>Each class here links what it needs in its static initializer: {@link Native} the one
+ * {@code syscall(3)} handle every system call goes through, {@link Signals} glibc's real-time
+ * signal range. The first downcall a JVM links loads and initializes the JDK's whole foreign
+ * linker, and each handle costs a generated stub class and a few dozen lambda-form classes that
+ * the AOT cache can't hold: tens of milliseconds on a real CPU, seconds under the KVM sandbox's
+ * emulated one, right on the path to the first KVM_RUN. Started when the VMM starts, the linking
+ * overlaps command-line parsing, loading the kernel and, with the control API, the wait for the
+ * VM's configuration.
  *
  * <p>The static initializers only use {@link Native} and layouts, never one another, so a thread
  * that needs a class while this one initializes it waits for that one class, and a class this
@@ -21,9 +22,9 @@ import java.util.List;
 public final class Prelink {
 
     /**
-     * The classes whose downcalls every VM run uses, in the order the VMM first needs them. Calls
-     * that only some runs make (a disk's positioned I/O, a terminal's raw mode, poll, errno
-     * descriptions) sit in holder classes of their own and link on first use.
+     * The classes whose set-up every VM run needs, in the order the VMM first needs them. Calls
+     * that only some runs make through libc by name (a terminal's raw mode, pseudo-terminals,
+     * errno descriptions) sit in holder classes of their own and link on first use.
      */
     private static final List<Class<?>> LINKING_CLASSES = List.of(Mapping.class, Libc.class, Ioctl.class,
             EventFd.class, Epoll.class, TimerFd.class, Signals.class, Terminal.class);

@@ -4,7 +4,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -34,16 +33,6 @@ public final class Signals {
             FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle SIGRTMAX = Native.link("__libc_current_sigrtmax",
             FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle PTHREAD_SIGMASK = Native.link("pthread_sigmask",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SIGPENDING = Native.linkWithErrno("sigpending",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle SIGTIMEDWAIT = Native.linkWithErrno("sigtimedwait",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle TGKILL = Native.linkWithErrno("tgkill",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle GETPID = Native.link("getpid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle GETTID = Native.link("gettid", FunctionDescriptor.of(JAVA_INT));
 
     private Signals() {
     }
@@ -71,29 +60,25 @@ public final class Signals {
 
     /** Blocks {@code signal} for the calling thread only. */
     public static void blockOnThisThread(int signal) throws ErrnoException {
-        changeMask(SIG_BLOCK, bit(signal), "pthread_sigmask SIG_BLOCK " + signal);
+        changeMask(SIG_BLOCK, bit(signal), "rt_sigprocmask SIG_BLOCK " + signal);
     }
 
     /** Unblocks {@code signal} for the calling thread only. */
     public static void unblockOnThisThread(int signal) throws ErrnoException {
-        changeMask(SIG_UNBLOCK, bit(signal), "pthread_sigmask SIG_UNBLOCK " + signal);
+        changeMask(SIG_UNBLOCK, bit(signal), "rt_sigprocmask SIG_UNBLOCK " + signal);
     }
 
     /** The calling thread's blocked-signal mask. */
     public static long threadMask() throws ErrnoException {
-        return changeMask(SIG_BLOCK, 0, "pthread_sigmask query");
+        return changeMask(SIG_BLOCK, 0, "rt_sigprocmask query");
     }
 
     /** Signals pending for this thread or the process that this thread blocks. */
     public static long pending() throws ErrnoException {
         MemorySegment set = Native.scratch().asSlice(0, SIGSET_BYTES);
-        int result;
-        try {
-            result = (int) SIGPENDING.invokeExact(Native.errnoState(), set);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, "sigpending");
+        set.fill((byte) 0);
+        Native.check(Native.syscall(SyscallNumbers.RT_SIGPENDING, Native.address(set),
+                SyscallNumbers.KERNEL_SIGSET_BYTES), "sigpending");
         return set.get(JAVA_LONG, 0);
     }
 
@@ -112,12 +97,8 @@ public final class Signals {
         MemorySegment timeout = scratch.asSlice(SIGSET_BYTES, TIMESPEC_BYTES);
         timeout.set(JAVA_LONG, 0, timeoutNanos / NANOS_PER_SECOND);
         timeout.set(JAVA_LONG, 8, timeoutNanos % NANOS_PER_SECOND);
-        int result;
-        try {
-            result = (int) SIGTIMEDWAIT.invokeExact(Native.errnoState(), set, MemorySegment.NULL, timeout);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long result = Native.syscall(SyscallNumbers.RT_SIGTIMEDWAIT, Native.address(set), 0, Native.address(timeout),
+                SyscallNumbers.KERNEL_SIGSET_BYTES);
         if (result == -1 && (Native.lastErrno() == Errno.EAGAIN || Native.lastErrno() == Errno.EINTR)) {
             return false;
         }
@@ -126,39 +107,30 @@ public final class Signals {
 
     /** Sends {@code signal} to thread {@code tid} of process {@code pid}. */
     public static void tgkill(int pid, int tid, int signal) throws ErrnoException {
-        int result;
-        try {
-            result = (int) TGKILL.invokeExact(Native.errnoState(), pid, tid, signal);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, "tgkill " + tid + " " + signal);
+        Native.check(Native.syscall(SyscallNumbers.TGKILL, pid, tid, signal), "tgkill " + tid + " " + signal);
     }
 
     /** getpid(2). */
     public static int getpid() {
-        return invokeInt(GETPID);
+        return (int) Native.syscall(SyscallNumbers.GETPID, 0);
     }
 
     /** gettid(2): the kernel id of the calling thread, the target of {@link #tgkill}. */
     public static int gettid() {
-        return invokeInt(GETTID);
+        return (int) Native.syscall(SyscallNumbers.GETTID, 0);
     }
 
-    /** pthread_sigmask(how, bits, &old); returns the old mask. pthread_* report errors by value. */
+    /**
+     * The calling thread's mask by rt_sigprocmask(how, bits, &old), what pthread_sigmask does
+     * (less its refusal to block glibc's two internal signals, which nothing here asks for);
+     * returns the old mask.
+     */
     private static long changeMask(int how, long bits, String operation) throws ErrnoException {
         MemorySegment scratch = Native.scratch();
         MemorySegment set = writeSet(scratch, bits);
         MemorySegment old = scratch.asSlice(SIGSET_BYTES, SIGSET_BYTES);
-        int error;
-        try {
-            error = (int) PTHREAD_SIGMASK.invokeExact(how, set, old);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        if (error != 0) {
-            throw new ErrnoException(operation, error);
-        }
+        Native.check(Native.syscall(SyscallNumbers.RT_SIGPROCMASK, how, Native.address(set), Native.address(old),
+                SyscallNumbers.KERNEL_SIGSET_BYTES), operation);
         return old.get(JAVA_LONG, 0);
     }
 

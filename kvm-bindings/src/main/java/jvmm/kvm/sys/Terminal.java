@@ -27,12 +27,13 @@ public final class Terminal {
     private static final long LFLAG = LibcLayouts.TERMIOS.byteOffset(groupElement("c_lflag"));
     private static final int PATH_MAX = 4096;
 
-    private static final MethodHandle ISATTY = Native.link("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /** ioctl: the terminal's attributes in the kernel's struct termios (what isatty(3) asks). */
+    private static final long TCGETS = 0x5401;
 
     /*
-     * Linked on first use, not with the class: every run asks isatty, few put a terminal into raw
-     * mode, only tests open a pseudo-terminal, and each downcall handle costs a few dozen
-     * generated classes (see Prelink).
+     * Linked on first use, not with the class: few runs put a terminal into raw mode, only tests
+     * open a pseudo-terminal, and each downcall handle costs a few dozen generated classes (see
+     * Native).
      */
     private static final class RawModeCalls {
         static final MethodHandle TCGETATTR = Native.linkWithErrno("tcgetattr",
@@ -57,13 +58,12 @@ public final class Terminal {
     private Terminal() {
     }
 
-    /** Whether {@code fd} is a terminal. */
+    /**
+     * Whether {@code fd} is a terminal: whether it answers TCGETS, as glibc's isatty decides (the
+     * kernel's struct termios is 36 bytes, well within the scratch buffer).
+     */
     public static boolean isatty(int fd) {
-        try {
-            return (int) ISATTY.invokeExact(fd) == 1;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return Native.syscall(SyscallNumbers.IOCTL, fd, TCGETS, Native.address(Native.scratch())) == 0;
     }
 
     /**

@@ -1,12 +1,8 @@
 package jvmm.kvm.sys;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -24,11 +20,6 @@ public final class TimerFd implements AutoCloseable {
     private static final long TV_NSEC = LibcLayouts.TIMESPEC.byteOffset(groupElement("tv_nsec"));
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private static final MethodHandle CREATE = Native.linkWithErrno("timerfd_create",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETTIME = Native.linkWithErrno("timerfd_settime",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-
     private final Fd fd;
 
     private TimerFd(Fd fd) {
@@ -37,13 +28,9 @@ public final class TimerFd implements AutoCloseable {
 
     /** A disarmed, non-blocking, close-on-exec timer on the monotonic clock. */
     public static TimerFd create() throws ErrnoException {
-        int result;
-        try {
-            result = (int) CREATE.invokeExact(Native.errnoState(), CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        return new TimerFd(Fd.adopt(Native.check(result, "timerfd_create"), "timerfd"));
+        int fd = (int) Native.check(Native.syscall(SyscallNumbers.TIMERFD_CREATE, CLOCK_MONOTONIC,
+                TFD_NONBLOCK | TFD_CLOEXEC), "timerfd_create");
+        return new TimerFd(Fd.adopt(fd, "timerfd"));
     }
 
     /**
@@ -59,13 +46,8 @@ public final class TimerFd implements AutoCloseable {
             spec.set(JAVA_LONG, at + TV_SEC, intervalNanos / NANOS_PER_SECOND);
             spec.set(JAVA_LONG, at + TV_NSEC, intervalNanos % NANOS_PER_SECOND);
         }
-        int result;
-        try {
-            result = (int) SETTIME.invokeExact(Native.errnoState(), fd.get(), 0, spec, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        Native.check(result, "timerfd_settime");
+        Native.check(Native.syscall(SyscallNumbers.TIMERFD_SETTIME, fd.get(), 0, Native.address(spec), 0),
+                "timerfd_settime");
     }
 
     /** The number of expirations since the last call (0 if none: the fd is non-blocking). */
