@@ -15,12 +15,9 @@ import jvmm.vmm.Vmm;
 import jvmm.vmm.config.ConfigException;
 import jvmm.vmm.config.Durations;
 import jvmm.vmm.config.VmConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code vmm exec -- CMD ARGS...}: boots a guest, runs one command in it and exits with the
@@ -28,47 +25,51 @@ import picocli.CommandLine.Spec;
  * status arrives through the exit-status port, and only the command's own output (between the
  * guest's command-start and exit-status port writes) reaches stdout.
  */
-@Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Boot a guest, run CMD in it, stream its output and exit with its status. "
-                + "Without --kernel, the default guest (built from Debian packages on first use); with --kernel and no "
-                + "--initrd, that kernel with the default guest's initramfs (which runs CMD).",
-                "One CMD word is a shell command line (sh -c); several are run as they are, each quoted."},
-        footer = {"", "Exit status: CMD's own, 124 when --timeout ran out, 125 when the guest stopped without reporting one",
-                "(it panicked, powered off or failed first; the last console lines are on stderr), 2 on bad input, 1 on a host error,",
-                "130 when stopped by a signal or the console escape (Ctrl-A x)."})
 final class ExecCommand implements Callable<Integer> {
 
     static final int EXIT_TIMEOUT = 124;
     static final int EXIT_NO_STATUS = 125;
     private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./=:,+@%^-]+");
 
-    @Mixin
-    VmOptions vm;
+    /** The model of {@code exec} (see {@link Specs} for why it is built in code). */
+    static CommandSpec spec() {
+        ExecCommand command = new ExecCommand();
+        CommandSpec spec = Specs.command("exec", command);
+        command.spec = spec;
+        spec.usageMessage().description("Boot a guest, run CMD in it, stream its output and exit with its status. "
+                        + "Without --kernel, the default guest (built from Debian packages on first use); with --kernel "
+                        + "and no --initrd, that kernel with the default guest's initramfs (which runs CMD).",
+                "One CMD word is a shell command line (sh -c); several are run as they are, each quoted.")
+                .footer("", "Exit status: CMD's own, 124 when --timeout ran out, 125 when the guest stopped without "
+                                + "reporting one",
+                        "(it panicked, powered off or failed first; the last console lines are on stderr), 2 on bad "
+                                + "input, 1 on a host error,",
+                        "130 when stopped by a signal or the console escape (Ctrl-A x).");
+        VmOptions.addTo(spec);
+        spec.addOption(Specs.text("--timeout", "DURATION", "Stop the VM after this long (e.g. 90s, 5m; a bare number is "
+                + "seconds) and exit 124.").build());
+        spec.addOption(Specs.path("--console-log", "FILE", "Write the whole guest console (boot included) to FILE.")
+                .build());
+        spec.addOption(Specs.text("--log-level", "LEVEL", "off, error, warn, info, debug or trace (default: warn). Logs go "
+                + "to stderr.").build());
+        // Set by the VMM that hands the run to the KVM sandbox, where stdin is never a terminal.
+        spec.addOption(Specs.text("--stdin-tty", "auto|yes|no").hidden(true).build());
+        spec.addPositional(PositionalParamSpec.builder().paramLabel("CMD").arity("1..*").required(true).type(List.class)
+                .auxiliaryTypes(String.class).description("The command to run in the guest (after --).").build());
+        return Specs.withHelpOptions(spec);
+    }
 
-    @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "Stop the VM after this long (e.g. 90s, 5m; a bare number is seconds) and exit 124.")
-    String timeout;
-
-    @Option(names = "--console-log", paramLabel = "FILE", description = "Write the whole guest console (boot included) to FILE.")
-    Path consoleLog;
-
-    @Option(names = "--log-level", paramLabel = "LEVEL", description = "off, error, warn, info, debug or trace (default: warn). Logs go to stderr.")
-    String logLevel = "warn";
-
-    /** Set by the VMM that hands the run to the KVM sandbox, where stdin is never a terminal. */
-    @Option(names = "--stdin-tty", hidden = true)
-    String stdinTty = "auto";
-
-    @Parameters(paramLabel = "CMD", arity = "1..*", description = "The command to run in the guest (after --).")
-    List<String> command;
-
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        LogLevel.set(logLevel);
-        Optional<Duration> limit = VmSession.parseTimeout(timeout);
+        ParseResult parsed = Specs.parsed(spec);
+        VmOptions vm = VmOptions.from(parsed);
+        Path consoleLog = Specs.value(parsed, "--console-log", null);
+        String stdinTty = Specs.value(parsed, "--stdin-tty", "auto");
+        List<String> command = parsed.matchedPositionalValue(0, List.of());
+        LogLevel.set(Specs.value(parsed, "--log-level", "warn"));
+        Optional<Duration> limit = VmSession.parseTimeout(Specs.value(parsed, "--timeout", null));
         boolean terminal = switch (stdinTty) {
             case "auto" -> Terminal.isatty(0);
             case "yes" -> true;

@@ -6,25 +6,23 @@ import jvmm.kvm.sys.Prelink;
 import jvmm.vmm.HostException;
 import jvmm.vmm.config.ConfigException;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The {@code jvmm} command line. Parses flags into records and hands them on; the only place that
  * turns exceptions into exit codes: 2 for bad user input, 1 for host problems, the VM's own code
  * otherwise. No stack trace unless {@code --log-level debug} (or trace).
  */
-@Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "A virtual machine monitor in Java: boots Linux on KVM.")
 public final class Main implements Runnable {
 
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_HOST = 1;
 
     /**
-     * The subcommands' names, in the order help lists them. Picocli builds a command's model from
-     * its annotations by reflection when the command is added, which is a large part of the VMM's
-     * start-up under an emulated CPU; so a command line that names its subcommand gets only that
-     * one, and {@code help}, {@code --help} or no subcommand get them all.
+     * The subcommands' names, in the order help lists them. Picocli builds an annotated command's
+     * model by reflection when the command is added, and even a model built in code costs some
+     * start-up; so a command line that names its subcommand gets only that one, and {@code help},
+     * {@code --help} or no subcommand get them all.
      */
     private static final List<String> SUBCOMMANDS = List.of("run", "exec", "api", "balloon", "pause", "resume", "help");
 
@@ -33,8 +31,8 @@ public final class Main implements Runnable {
     // files of version 49, which the cache leaves out, and one of the references created one.
     private static Object subcommand(String name) {
         return switch (name) {
-            case "run" -> new RunCommand();
-            case "exec" -> new ExecCommand();
+            case "run" -> RunCommand.spec();
+            case "exec" -> ExecCommand.spec();
             case "api" -> new ClientCommands.Api();
             case "balloon" -> new ClientCommands.Balloon();
             case "pause" -> new ClientCommands.Pause();
@@ -44,9 +42,19 @@ public final class Main implements Runnable {
         };
     }
 
+    private CommandSpec spec;
+
+    /** The top-level command's model (built in code, as {@link Specs} explains). */
+    private static CommandSpec spec() {
+        Main main = new Main();
+        main.spec = Specs.command("vmm", main);
+        main.spec.usageMessage().description("A virtual machine monitor in Java: boots Linux on KVM.");
+        return Specs.withHelpOptions(main.spec);
+    }
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing command: try 'vmm run --help'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'vmm run --help'");
     }
 
     public static void main(String[] args) {
@@ -61,7 +69,7 @@ public final class Main implements Runnable {
         // Picocli otherwise looks for Groovy's Closure class, and a class that is not there is
         // searched for in every jar of the class path, opening those nothing else needs.
         System.setProperty("picocli.disable.closures", "true");
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(spec());
         boolean named = args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.contains(args[0]);
         for (String name : named ? List.of(args[0]) : SUBCOMMANDS) {
             cli.addSubcommand(name, subcommand(name));

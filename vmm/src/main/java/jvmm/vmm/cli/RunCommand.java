@@ -3,7 +3,6 @@ package jvmm.vmm.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -15,76 +14,73 @@ import jvmm.vmm.config.Durations;
 import jvmm.vmm.config.Sizes;
 import jvmm.vmm.config.VmConfig;
 import jvmm.vmm.console.ConsoleWatch;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParseResult;
 
 /** {@code vmm run}: boot a kernel and wait until the guest ends, or until what is expected of it is seen. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Boot a Linux kernel. Without --kernel, boots the default guest "
-                + "(built from Debian packages on first use); with --firmware, starts a flat firmware image at the reset vector.",
-                "With --expect, it is a boot test: the VM stops as soon as every expectation has been seen "
-                + "on the console (exit 0), or when a fail pattern appears, the time is up or the guest stops first (exit 1)."},
-        footer = {"", "Exit status: 0 when the guest powers off or reboots, 3 when it panicked,",
-                "1 on a host or VM error, 2 on bad input, 130 when stopped by a signal or the console escape (Ctrl-A x),",
-                "(V << 1) | 1 when the guest writes V to the --debug-exit port (as QEMU's isa-debug-exit).",
-                "With --expect, --fail-on or --timeout: 0 when every expectation was seen, 1 otherwise (the reason and the last",
-                "console lines are on stderr)."})
 final class RunCommand implements Callable<Integer> {
 
     static final int EXIT_EXPECT_FAILED = 1;
 
-    @Mixin
-    VmOptions vm;
+    /** The model of {@code run} (see {@link Specs} for why it is built in code). */
+    static CommandSpec spec() {
+        RunCommand command = new RunCommand();
+        CommandSpec spec = Specs.command("run", command);
+        command.spec = spec;
+        spec.usageMessage().description("Boot a Linux kernel. Without --kernel, boots the default guest "
+                        + "(built from Debian packages on first use); with --firmware, starts a flat firmware image at "
+                        + "the reset vector.",
+                "With --expect, it is a boot test: the VM stops as soon as every expectation has been seen "
+                        + "on the console (exit 0), or when a fail pattern appears, the time is up or the guest stops "
+                        + "first (exit 1).")
+                .footer("", "Exit status: 0 when the guest powers off or reboots, 3 when it panicked,",
+                        "1 on a host or VM error, 2 on bad input, 130 when stopped by a signal or the console escape "
+                                + "(Ctrl-A x),",
+                        "(V << 1) | 1 when the guest writes V to the --debug-exit port (as QEMU's isa-debug-exit).",
+                        "With --expect, --fail-on or --timeout: 0 when every expectation was seen, 1 otherwise (the "
+                                + "reason and the last",
+                        "console lines are on stderr).");
+        VmOptions.addTo(spec);
+        spec.addOption(Specs.repeated("--expect", "REGEX", "A pattern the console must show; repeatable, matched in "
+                + "order (each after the previous match). The VM stops once all were seen.").build());
+        spec.addOption(Specs.repeated("--fail-on", "REGEX", "A pattern that fails the run as soon as a console line "
+                + "matches it; repeatable. Default with --expect: 'Kernel panic - not syncing', 'BUG: ', 'Oops: '.")
+                .build());
+        spec.addOption(Specs.text("--timeout", "DURATION", "Stop the VM after this long (e.g. 90s, 5m; a bare number is "
+                + "seconds) and exit 1. Counted from the VMM's start (inside the KVM sandbox: from the VMM's start "
+                + "there).").build());
+        spec.addOption(Specs.path("--console-log", "FILE", "Also write the whole guest console to FILE.").build());
+        spec.addOption(Specs.path("--api-socket", "PATH", "Serve the control API (HTTP/1.1 + JSON, "
+                + "Firecracker-compatible) on a Unix socket at PATH. Without --kernel and --config, the VM is configured "
+                + "through it and starts on PUT /actions InstanceStart.").build());
+        spec.addOption(Specs.path("--config", "FILE", "The VM from a JSON file in Firecracker's --config-file schema "
+                + "(boot-source, machine-config, drives, network-interfaces, balloon), instead of --kernel and the other "
+                + "VM options.").build());
+        spec.addOption(Specs.text("--log-level", "LEVEL", "off, error, warn, info, debug or trace (default: info). Logs go "
+                + "to stderr.").build());
+        spec.addOption(Specs.flag("--check", "Check the configuration, kernel and initrd (they are loaded into scratch "
+                + "memory) and exit without booting.").build());
+        return Specs.withHelpOptions(spec);
+    }
 
-    @Option(names = "--expect", paramLabel = "REGEX",
-            description = "A pattern the console must show; repeatable, matched in order (each after the previous match). "
-                    + "The VM stops once all were seen.")
-    List<String> expect = new ArrayList<>();
-
-    @Option(names = "--fail-on", paramLabel = "REGEX",
-            description = "A pattern that fails the run as soon as a console line matches it; repeatable. "
-                    + "Default with --expect: 'Kernel panic - not syncing', 'BUG: ', 'Oops: '.")
-    List<String> failOn = new ArrayList<>();
-
-    @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "Stop the VM after this long (e.g. 90s, 5m; a bare number is seconds) and exit 1. "
-                    + "Counted from the VMM's start (inside the KVM sandbox: from the VMM's start there).")
-    String timeout;
-
-    @Option(names = "--console-log", paramLabel = "FILE", description = "Also write the whole guest console to FILE.")
-    Path consoleLog;
-
-    @Option(names = "--api-socket", paramLabel = "PATH",
-            description = "Serve the control API (HTTP/1.1 + JSON, Firecracker-compatible) on a Unix socket at PATH. "
-                    + "Without --kernel and --config, the VM is configured through it and starts on PUT /actions InstanceStart.")
-    Path apiSocket;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "The VM from a JSON file in Firecracker's --config-file schema (boot-source, machine-config, drives, "
-                    + "network-interfaces, balloon), instead of --kernel and the other VM options.")
-    Path configFile;
-
-    @Option(names = "--log-level", paramLabel = "LEVEL", description = "off, error, warn, info, debug or trace (default: info). Logs go to stderr.")
-    String logLevel = "info";
-
-    @Option(names = "--check", description = "Check the configuration, kernel and initrd (they are loaded into scratch memory) and exit without booting.")
-    boolean check;
-
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
+    private VmOptions vm;
+    private Path consoleLog;
 
     @Override
     public Integer call() throws Exception {
-        LogLevel.set(logLevel);
-        expectations = VmSession.compile(expect, "--expect");
-        failPatterns = VmSession.compile(failOn, "--fail-on");
+        ParseResult parsed = Specs.parsed(spec);
+        vm = VmOptions.from(parsed);
+        consoleLog = Specs.value(parsed, "--console-log", null);
+        Path apiSocket = Specs.value(parsed, "--api-socket", null);
+        Path configFile = Specs.value(parsed, "--config", null);
+        LogLevel.set(Specs.value(parsed, "--log-level", "info"));
+        expectations = VmSession.compile(Specs.values(parsed, "--expect"), "--expect");
+        failPatterns = VmSession.compile(Specs.values(parsed, "--fail-on"), "--fail-on");
         if (failPatterns.isEmpty() && !expectations.isEmpty()) {
             failPatterns = ConsoleWatch.DEFAULT_FAIL_PATTERNS;
         }
-        limit = VmSession.parseTimeout(timeout);
+        limit = VmSession.parseTimeout(Specs.value(parsed, "--timeout", null));
         boolean preBoot = apiSocket != null && configFile == null && vm.kernel == null && vm.firmware == null;
         VmConfig config = null;
         if (configFile != null) {
@@ -102,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
         if (consoleLog != null) {
             VmSession.openLog(consoleLog).close();
         }
-        if (check) {
+        if (Specs.value(parsed, "--check", false)) {
             if (config == null) {
                 System.err.println("vmm: configuration OK: the VM will be configured through the API");
                 return 0;

@@ -2,7 +2,6 @@ package jvmm.vmm.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import jvmm.vmm.HostException;
@@ -14,53 +13,68 @@ import jvmm.vmm.config.DiskConfig;
 import jvmm.vmm.config.NetConfig;
 import jvmm.vmm.config.Sizes;
 import jvmm.vmm.config.VmConfig;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 
 /** The options that describe one VM, shared by {@code run} and {@code exec}. */
 final class VmOptions {
 
-    @Option(names = "--kernel", paramLabel = "PATH", description = "bzImage or ELF vmlinux to boot.")
+    /** Adds these options to {@code spec}, in the order help lists them. */
+    static void addTo(CommandSpec spec) {
+        spec.addOption(Specs.path("--kernel", "PATH", "bzImage or ELF vmlinux to boot.").build());
+        spec.addOption(Specs.path("--initrd", "PATH", "initramfs to load with the kernel.").build());
+        spec.addOption(Specs.text("--cmdline", "STR", "Kernel command line (default: " + VmConfig.DEFAULT_CMDLINE + ").")
+                .build());
+        spec.addOption(Specs.path("--firmware", "FILE", "Instead of a kernel: a flat firmware image (4 KiB to 16 MiB, "
+                + "whole 4 KiB pages) mapped to end at 4 GiB, its last 128 KiB also below 1 MiB, started at the reset "
+                + "vector in real mode, as QEMU's -bios.").build());
+        spec.addOption(Specs.text("--debug-exit", "[iobase=PORT]", "An isa-debug-exit device as QEMU's (ports iobase and "
+                + "iobase+1, default 0x501): a write of V ends the VM and the VMM exits with status (V << 1) | 1.")
+                .arity("0..1").fallbackValue("").build());
+        spec.addOption(Specs.text("--memory", "SIZE", "Guest RAM, e.g. 512M or 2G; a bare number is MiB (default: 512M).")
+                .build());
+        spec.addOption(Specs.text("--cpus", "N", "Number of vCPUs (default: 1).").type(int.class).build());
+        spec.addOption(Specs.repeated("--disk", "PATH[,ro][,id=NAME]", "A raw disk image as virtio-blk (vda, vdb, ... in "
+                + "order); ro makes it read-only, id sets its serial. Repeatable.").build());
+        spec.addOption(Specs.repeated("--net", "tap=NAME[,mac=MAC]", "A virtio-net NIC on the existing TAP interface NAME "
+                + "(the guest's eth0, eth1, ... in order); mac sets its address (default: random, locally administered). "
+                + "Repeatable.").build());
+        spec.addOption(Specs.text("--console", "serial|virtio", "Where stdin/stdout are connected: the serial port ttyS0 "
+                + "(default) or virtio-console hvc0 (the serial port still shows early boot output).").build());
+        spec.addOption(Specs.text("--balloon", "[amount=SIZE][,deflate-on-oom][,stats-interval=S][,free-page-reporting]",
+                "A virtio-balloon: amount is how much guest memory it holds at boot (given back to the host), "
+                        + "deflate-on-oom lets the guest take it back when short of memory, stats-interval polls the "
+                        + "guest's memory statistics every S seconds, free-page-reporting discards the free memory the "
+                        + "guest reports.").arity("0..1").fallbackValue("").build());
+    }
+
+    /** The values of these options in {@code parsed}. */
+    static VmOptions from(ParseResult parsed) {
+        VmOptions vm = new VmOptions();
+        vm.kernel = Specs.value(parsed, "--kernel", null);
+        vm.initrd = Specs.value(parsed, "--initrd", null);
+        vm.cmdline = Specs.value(parsed, "--cmdline", null);
+        vm.firmware = Specs.value(parsed, "--firmware", null);
+        vm.debugExit = Specs.value(parsed, "--debug-exit", null);
+        vm.memory = Specs.value(parsed, "--memory", "512M");
+        vm.cpus = Specs.value(parsed, "--cpus", 1);
+        vm.disks = Specs.values(parsed, "--disk");
+        vm.nets = Specs.values(parsed, "--net");
+        vm.consoleMode = Specs.value(parsed, "--console", "serial");
+        vm.balloon = Specs.value(parsed, "--balloon", null);
+        return vm;
+    }
+
     Path kernel;
-
-    @Option(names = "--initrd", paramLabel = "PATH", description = "initramfs to load with the kernel.")
     Path initrd;
-
-    @Option(names = "--cmdline", paramLabel = "STR", description = "Kernel command line (default: " + VmConfig.DEFAULT_CMDLINE + ").")
     String cmdline;
-
-    @Option(names = "--firmware", paramLabel = "FILE",
-            description = "Instead of a kernel: a flat firmware image (4 KiB to 16 MiB, whole 4 KiB pages) mapped to end at 4 GiB, "
-                    + "its last 128 KiB also below 1 MiB, started at the reset vector in real mode, as QEMU's -bios.")
     Path firmware;
-
-    @Option(names = "--debug-exit", arity = "0..1", fallbackValue = "", paramLabel = "[iobase=PORT]",
-            description = "An isa-debug-exit device as QEMU's (ports iobase and iobase+1, default 0x501): a write of V "
-                    + "ends the VM and the VMM exits with status (V << 1) | 1.")
     String debugExit;
-
-    @Option(names = "--memory", paramLabel = "SIZE", description = "Guest RAM, e.g. 512M or 2G; a bare number is MiB (default: 512M).")
     String memory = "512M";
-
-    @Option(names = "--cpus", paramLabel = "N", description = "Number of vCPUs (default: ${DEFAULT-VALUE}).")
     int cpus = 1;
-
-    @Option(names = "--disk", paramLabel = "PATH[,ro][,id=NAME]",
-            description = "A raw disk image as virtio-blk (vda, vdb, ... in order); ro makes it read-only, id sets its serial. Repeatable.")
-    List<String> disks = new ArrayList<>();
-
-    @Option(names = "--net", paramLabel = "tap=NAME[,mac=MAC]",
-            description = "A virtio-net NIC on the existing TAP interface NAME (the guest's eth0, eth1, ... in order); mac sets its address (default: random, locally administered). Repeatable.")
-    List<String> nets = new ArrayList<>();
-
-    @Option(names = "--console", paramLabel = "serial|virtio",
-            description = "Where stdin/stdout are connected: the serial port ttyS0 (default) or virtio-console hvc0 (the serial port still shows early boot output).")
+    List<String> disks = List.of();
+    List<String> nets = List.of();
     String consoleMode = "serial";
-
-    @Option(names = "--balloon", arity = "0..1", fallbackValue = "",
-            paramLabel = "[amount=SIZE][,deflate-on-oom][,stats-interval=S][,free-page-reporting]",
-            description = "A virtio-balloon: amount is how much guest memory it holds at boot (given back to the host), "
-                    + "deflate-on-oom lets the guest take it back when short of memory, stats-interval polls the guest's "
-                    + "memory statistics every S seconds, free-page-reporting discards the free memory the guest reports.")
     String balloon;
 
     private boolean defaultGuest;

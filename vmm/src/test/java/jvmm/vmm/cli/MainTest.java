@@ -32,9 +32,11 @@ class MainTest {
 
     @Test
     void versionPrintsAndSucceeds() {
-        Outcome o = run("--version");
-        assertThat(o.code()).isZero();
-        assertThat(o.out()).startsWith("jvmm ");
+        for (String[] args : new String[][] {{"--version"}, {"run", "--version"}, {"exec", "-V"}}) {
+            Outcome o = run(args);
+            assertThat(o.code()).as(String.join(" ", args)).isZero();
+            assertThat(o.out()).as(String.join(" ", args)).startsWith("jvmm ");
+        }
     }
 
     @Test
