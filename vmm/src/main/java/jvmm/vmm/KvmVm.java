@@ -1,7 +1,5 @@
 package jvmm.vmm;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import jvmm.kvm.Kvm;
 import jvmm.kvm.KvmCap;
 import jvmm.kvm.VmFd;
@@ -66,9 +64,9 @@ public final class KvmVm implements AutoCloseable {
         Ahead ahead = new Ahead();
         Thread.ofPlatform().daemon().name("kvm-vm-ahead").start(() -> {
             try {
-                ahead.result.complete(open());
+                ahead.made(open(), null);
             } catch (Throwable t) {
-                ahead.result.completeExceptionally(t);
+                ahead.made(null, t);
             }
         });
         return ahead;
@@ -126,10 +124,21 @@ public final class KvmVm implements AutoCloseable {
      */
     public static final class Ahead implements AutoCloseable {
 
-        private final CompletableFuture<KvmVm> result = new CompletableFuture<>();
+        // A monitor, not a CompletableFuture: waiting on one brings in the fork-join pool's ~30
+        // classes, which every start would then load from the AOT cache.
+        private boolean made;
+        private KvmVm vm;
+        private Throwable failure;
         private boolean taken;
 
         private Ahead() {
+        }
+
+        private synchronized void made(KvmVm made, Throwable failed) {
+            this.vm = made;
+            this.failure = failed;
+            this.made = true;
+            notifyAll();
         }
 
         /** Whether the VM (or its failure) was handed over by {@link #take()}, or closed. */
@@ -147,26 +156,15 @@ public final class KvmVm implements AutoCloseable {
                 throw new IllegalStateException("this VM was taken or closed before");
             }
             taken = true;
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    try {
-                        return result.get();
-                    } catch (InterruptedException e) {
-                        interrupted = true; // the VM is made in moments; its fds must not leak
-                    }
+            awaitMade();
+            switch (failure) {
+                case null -> {
+                    return vm;
                 }
-            } catch (ExecutionException e) {
-                switch (e.getCause()) {
-                    case HostException h -> throw h;
-                    case RuntimeException r -> throw r;
-                    case Error err -> throw err;
-                    default -> throw new IllegalStateException(e.getCause());
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                case HostException h -> throw h;
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                default -> throw new IllegalStateException(failure);
             }
         }
 
@@ -175,10 +173,25 @@ public final class KvmVm implements AutoCloseable {
         public synchronized void close() {
             if (!taken) {
                 taken = true;
-                KvmVm vm = result.exceptionally(failure -> null).join();
+                awaitMade();
                 if (vm != null) {
                     vm.close();
                 }
+            }
+        }
+
+        /** Waits, holding on through interrupts: the VM is made in moments and its fds must not leak. */
+        private void awaitMade() {
+            boolean interrupted = false;
+            while (!made) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

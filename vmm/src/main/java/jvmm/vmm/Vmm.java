@@ -217,8 +217,10 @@ public final class Vmm implements AutoCloseable {
 
     private void addDebugExit(DebugExitConfig debugExit) {
         pio.register(debugExit.iobase(), DebugExitConfig.LENGTH, new DebugExit((value, status) -> lifecycle.requestDebugExit(
-                status, "the guest wrote %d to the debug-exit port 0x%x (exit status %d)"
-                        .formatted(value, debugExit.iobase(), status))));
+                // Concatenated, not formatted: a floor run would load java.util.Formatter and the
+                // locale providers (~50 classes) for this one line.
+                status, "the guest wrote " + value + " to the debug-exit port 0x" + Integer.toHexString(debugExit.iobase())
+                        + " (exit status " + status + ")")));
     }
 
     /**
@@ -441,8 +443,8 @@ public final class Vmm implements AutoCloseable {
         }
         coalesced.drain(); // the guest's last console bytes
         console.close();
-        String times = "VMM start -> first KVM_RUN %s, -> guest userspace %s".formatted(
-                millisSinceStart(lifecycle.firstRunNanos()), millisSinceStart(bootNanos() < 0 ? -1 : startNanos + bootNanos()));
+        String times = "VMM start -> first KVM_RUN " + millisSinceStart(lifecycle.firstRunNanos())
+                + ", -> guest userspace " + millisSinceStart(bootNanos() < 0 ? -1 : startNanos + bootNanos());
         if (reason == ExitReason.VM_ERROR) {
             LOG.error("VM failed: {} ({})", lifecycle.detail(), times);
         } else {
@@ -452,7 +454,13 @@ public final class Vmm implements AutoCloseable {
     }
 
     private String millisSinceStart(long nanos) {
-        return nanos < 0 ? "n/a" : "%.1f ms".formatted((nanos - startNanos) / 1e6);
+        if (nanos < 0) {
+            return "n/a";
+        }
+        // Tenths by hand: String.format would load java.util.Formatter and the locale providers
+        // (~60 classes) into every run, and so into the AOT cache, for this one line.
+        long tenths = Math.max(0, Math.round((nanos - startNanos) / 1e5));
+        return tenths / 10 + "." + tenths % 10 + " ms";
     }
 
     /** Nanoseconds from VMM start to guest userspace (the boot-timer port), or -1. */

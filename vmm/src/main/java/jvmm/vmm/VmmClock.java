@@ -1,8 +1,8 @@
 package jvmm.vmm;
 
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The VMM's start time on the {@link System#nanoTime()} scale: when its process started (for
@@ -26,11 +26,17 @@ final class VmmClock {
     static long startNanos() {
         long now = System.nanoTime();
         try {
-            long sinceStart = nanosSinceStart(Files.readString(Path.of("/proc/self/stat")),
-                    Files.readString(Path.of("/proc/uptime")));
+            long sinceStart = nanosSinceStart(read("/proc/self/stat"), read("/proc/uptime"));
             return now - Math.max(0, sinceStart);
         } catch (IOException | RuntimeException e) {
             return now;
+        }
+    }
+
+    /** Through java.io: Files.readString brings NIO stream and decoder classes nothing else uses. */
+    private static String read(String path) throws IOException {
+        try (FileInputStream in = new FileInputStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 

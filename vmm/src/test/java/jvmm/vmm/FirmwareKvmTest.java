@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import jvmm.kvm.Kvm;
 import jvmm.kvm.KvmCap;
 import jvmm.vmm.config.DebugExitConfig;
@@ -40,6 +41,36 @@ class FirmwareKvmTest {
             assertThat(vmm.stopDetail()).contains("debug-exit port 0x501");
         }
         assertThat(console.toString(StandardCharsets.US_ASCII)).isEqualTo("floor-guest: hello\n");
+    }
+
+    /**
+     * What a floor run through tools/vmm loads: with the launcher's AOT cache, that is also every
+     * class the cache holds, since the JVM loads them all at start. None of the JDK's formatter
+     * and locale data, java.time's dates and zones (picocli's converters for them), the fork-join
+     * pool or NIO's stream adapters, which nothing in a run needs and which once made the cache
+     * ~2.4 MB (~190 classes) larger
+     * (docs/performance.md, "What the AOT cache holds").
+     */
+    @Test
+    void aFloorRunThroughTheLauncherLoadsNoFormatterTimeOrForkJoinClasses(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("classes.log");
+        ProcessBuilder pb = new ProcessBuilder(TinyGuests.checkout().resolve("tools/vmm").toString(), "run",
+                "--log-level", "warn", "--firmware", floorGuest().toString(), "--debug-exit", "--memory", "16M")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile());
+        pb.environment().put("JVMM_KVM", "direct");
+        pb.environment().put("JVMM_JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
+        Process vmm = pb.start();
+        try {
+            assertThat(vmm.waitFor(600, TimeUnit.SECONDS)).as("tools/vmm finished").isTrue();
+        } finally {
+            vmm.destroyForcibly();
+        }
+        String out = Files.readString(dir.resolve("out"));
+        assertThat(vmm.exitValue()).as(out).isEqualTo(1);
+        assertThat(out).contains("floor-guest: hello");
+        assertThat(Files.readString(log)).contains("jvmm.vmm.Vmm ").doesNotContain("java.util.Formatter ",
+                "java.time.ZoneId ", "java.time.LocalDate ", "java.util.concurrent.ForkJoinPool ",
+                "sun.nio.ch.ChannelInputStream ");
     }
 
     /**

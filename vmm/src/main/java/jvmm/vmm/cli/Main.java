@@ -69,6 +69,12 @@ public final class Main implements Runnable {
         // Picocli otherwise looks for Groovy's Closure class, and a class that is not there is
         // searched for in every jar of the class path, opening those nothing else needs.
         System.setProperty("picocli.disable.closures", "true");
+        // Nor does any option take a java.time or java.sql value: without this, picocli looks up
+        // their parse methods by reflection and brings ~170 classes into every start (and so into
+        // the AOT cache, which loads all it holds). A value set by the user is kept.
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
+        }
         CommandLine cli = new CommandLine(spec());
         boolean named = args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.contains(args[0]);
         for (String name : named ? List.of(args[0]) : SUBCOMMANDS) {

@@ -107,9 +107,11 @@ final class RunCommand implements Callable<Integer> {
             // tools/vmm's AOT training run is a check: wait for the downcalls' linking (Main
             // started it) so that their classes always make it into the cache.
             Prelink.await();
-            System.err.printf("vmm: configuration OK: %s%s, %s memory, %d vCPU(s)%n",
-                    config.kernel().isPresent() ? "kernel " + config.kernel().get() : "firmware " + config.firmware().orElseThrow(),
-                    config.initrd().map(i -> ", initrd " + i).orElse(""), Sizes.format(config.memoryBytes()), config.cpus());
+            // Concatenated: printf's Formatter would go into the AOT cache, which every start loads.
+            System.err.println("vmm: configuration OK: "
+                    + (config.kernel().isPresent() ? "kernel " + config.kernel().get() : "firmware " + config.firmware().orElseThrow())
+                    + config.initrd().map(i -> ", initrd " + i).orElse("") + ", " + Sizes.format(config.memoryBytes())
+                    + " memory, " + config.cpus() + " vCPU(s)");
             return 0;
         }
         if (KvmPlacement.needsSandbox()) {

@@ -75,9 +75,9 @@ public final class VirtioMmioSlots {
         for (int q = 0; q < kicks.length; q++) {
             kicks[q] = EventFd.create(EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
             owned.add(kicks[q]);
-            wakeups[q] = new EventFdLine(kicks[q], device + " queue " + q);
+            wakeups[q] = new EventFdLine(kicks[q], device.name() + " queue " + q); // not toString: String.format
         }
-        EventFdLine interrupt = new EventFdLine(irq, device + " interrupt");
+        EventFdLine interrupt = new EventFdLine(irq, device.name() + " interrupt");
         MmioTransport transport = new MmioTransport(device, memory, interrupt::trigger, q -> wakeups[q].trigger());
         long notify = slot.base().value() + transport.queueNotifyOffset();
         for (int q = 0; q < kicks.length; q++) {
