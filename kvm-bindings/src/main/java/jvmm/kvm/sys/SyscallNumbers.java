@@ -23,6 +23,12 @@ final class SyscallNumbers {
     static final long MINCORE = 27;
     static final long MADVISE = 28;
     static final long GETPID = 39;
+    static final long SOCKET = 41;
+    static final long CONNECT = 42;
+    static final long SENDTO = 44;
+    static final long SHUTDOWN = 48;
+    static final long BIND = 49;
+    static final long LISTEN = 50;
     static final long SOCKETPAIR = 53;
     static final long FDATASYNC = 75;
     static final long FTRUNCATE = 77;
@@ -36,6 +42,7 @@ final class SyscallNumbers {
     static final long TIMERFD_CREATE = 283;
     static final long FALLOCATE = 285;
     static final long TIMERFD_SETTIME = 286;
+    static final long ACCEPT4 = 288;
     static final long EVENTFD2 = 290;
     static final long EPOLL_CREATE1 = 291;
     static final long PREADV = 295;

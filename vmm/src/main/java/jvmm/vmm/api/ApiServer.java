@@ -6,18 +6,15 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import jvmm.kvm.sys.Errno;
+import jvmm.kvm.sys.ErrnoException;
+import jvmm.kvm.sys.UnixSocket;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -35,6 +32,11 @@ import org.apache.logging.log4j.Logger;
  * rest of its bytes can't be trusted. One thread per connection, at most {@value #MAX_CONNECTIONS}
  * at once (more are answered 503 and closed), so a request that waits (InstanceStart waits for
  * the VM to be created) holds up no other client. The socket file is removed on close.
+ *
+ * <p>The socket is kvm-bindings' {@link UnixSocket}, system calls of our own, not NIO's
+ * socket channels, whose first use loads ~130 classes (SecureRandom and the security providers
+ * among them) into a VMM that serves a handful of requests. Each socket is closed by the
+ * thread that uses it; {@link #close()} shuts them down, which wakes those threads.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -44,13 +46,13 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_CONNECTIONS = 16;
     private static final long MAX_DRAIN = 16 << 20;
 
-    private final ServerSocketChannel listener;
+    private final UnixSocket listener;
     private final Path socket;
     private final ApiRouter router;
-    private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final Set<UnixSocket> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private ApiServer(ServerSocketChannel listener, Path socket, ApiRouter router) {
+    private ApiServer(UnixSocket listener, Path socket, ApiRouter router) {
         this.listener = listener;
         this.socket = socket;
         this.router = router;
@@ -69,12 +71,11 @@ public final class ApiServer implements AutoCloseable {
             }
             Files.delete(socket);
         }
-        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        UnixSocket listener;
         try {
-            listener.bind(UnixDomainSocketAddress.of(socket));
-        } catch (IOException | RuntimeException e) {
-            listener.close();
-            throw new IOException("can't serve the API on %s: %s".formatted(socket, e.getMessage()), e);
+            listener = UnixSocket.listen(socket.toString(), MAX_CONNECTIONS);
+        } catch (ErrnoException | IllegalArgumentException e) {
+            throw new IOException("can't serve the API on " + socket + ": " + e.getMessage(), e);
         }
         ApiServer server = new ApiServer(listener, socket, router);
         Thread.ofPlatform().daemon().name("api").start(server::accept);
@@ -83,15 +84,19 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void accept() {
+        try (listener) {
+            acceptUntilClosed();
+        }
+    }
+
+    private void acceptUntilClosed() {
         boolean failing = false;
         while (!closed) {
-            SocketChannel ch;
+            UnixSocket ch;
             try {
                 ch = listener.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (closed) {
+            } catch (ErrnoException e) {
+                if (closed || e.is(Errno.EINVAL)) { // EINVAL: close() shut the socket down
                     return;
                 }
                 // Say, the process is out of file descriptors for a while: the API must outlive
@@ -111,7 +116,7 @@ public final class ApiServer implements AutoCloseable {
             if (connections.size() >= MAX_CONNECTIONS) {
                 LOG.warn("API: {} connections are open; refusing another", MAX_CONNECTIONS);
                 try (ch) {
-                    respond(Channels.newOutputStream(ch), ApiRouter.fault(503,
+                    respond(ch.outputStream(), ApiRouter.fault(503,
                             "too many open API connections (at most %d)".formatted(MAX_CONNECTIONS)), true, false);
                 } catch (IOException ignored) {
                     // the client went away: nothing to tell it
@@ -124,10 +129,10 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Requests on one connection until it ends: the client closes it, asks to, or breaks framing. */
-    private void serve(SocketChannel ch) {
+    private void serve(UnixSocket ch) {
         try (ch) {
-            InputStream in = new BufferedInputStream(Channels.newInputStream(ch));
-            OutputStream out = Channels.newOutputStream(ch);
+            InputStream in = new BufferedInputStream(ch.inputStream());
+            OutputStream out = ch.outputStream();
             while (!closed) {
                 Request request;
                 try {
@@ -164,8 +169,12 @@ public final class ApiServer implements AutoCloseable {
      * still sends is read and dropped until it closes its end (up to a bound). Closing with its
      * bytes unread would reset the connection, and the client could lose the answer.
      */
-    private static void finish(SocketChannel ch, InputStream in) throws IOException {
-        ch.shutdownOutput();
+    private static void finish(UnixSocket ch, InputStream in) throws IOException {
+        try {
+            ch.shutdownOutput();
+        } catch (ErrnoException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         long dropped = 0;
         while (dropped < MAX_DRAIN && in.read() >= 0) {
             dropped++;
@@ -354,9 +363,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static boolean inUse(Path socket) {
-        try (var ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        try (UnixSocket ch = UnixSocket.connect(socket.toString())) {
             return true;
-        } catch (IOException e) {
+        } catch (ErrnoException | IllegalArgumentException e) {
             return false;
         }
     }
@@ -364,17 +373,10 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            listener.close();
-        } catch (IOException e) {
-            LOG.debug("closing the API socket: {}", e.toString());
-        }
-        for (SocketChannel ch : connections) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                LOG.debug("closing an API connection: {}", e.toString());
-            }
+        // Their threads close them once woken (accept fails, reads see the end).
+        listener.shutdown();
+        for (UnixSocket ch : connections) {
+            ch.shutdown();
         }
         try {
             Files.deleteIfExists(socket);

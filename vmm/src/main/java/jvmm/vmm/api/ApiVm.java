@@ -7,9 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import jvmm.virtio.balloon.BalloonConfig;
 import jvmm.vmm.api.ApiModels.Balloon;
 import jvmm.vmm.api.ApiModels.BootSource;
@@ -35,12 +32,57 @@ public final class ApiVm {
     public static final String RUNNING = "Running";
     public static final String PAUSED = "Paused";
 
-    /** A start the API asked for: the configuration, and where the booting thread reports back. */
-    public record StartRequest(VmConfig config, CompletableFuture<Void> started) {
+    /**
+     * A start the API asked for: the configuration, and where the booting thread reports back.
+     * A monitor of its own rather than a CompletableFuture, whose waiting brings the fork-join
+     * pool's classes into the VMM.
+     */
+    public static final class StartRequest {
+        private final VmConfig config;
+        private boolean done;
+        private Exception failure;
+
+        StartRequest(VmConfig config) {
+            this.config = config;
+        }
+
+        public VmConfig config() {
+            return config;
+        }
+
+        /** The VM exists: the InstanceStart request is answered. */
+        public synchronized void started() {
+            if (!done) {
+                done = true;
+                notifyAll();
+            }
+        }
+
+        /** The VM could not be made; false (and nothing changes) when it was started before. */
+        public synchronized boolean failed(Exception why) {
+            if (done) {
+                return false;
+            }
+            done = true;
+            failure = why;
+            notifyAll();
+            return true;
+        }
+
+        /** Waits for the booting thread's word: null once started, else why not. */
+        synchronized Exception await() throws InterruptedException {
+            while (!done) {
+                wait();
+            }
+            return failure;
+        }
     }
 
     private final String id;
-    private final SynchronousQueue<StartRequest> starts = new SynchronousQueue<>();
+    /** Guards {@link #pendingStart}. */
+    private final Object startHandoff = new Object();
+    /** The InstanceStart not yet taken by the booting thread (one at most: see {@code starting}). */
+    private StartRequest pendingStart;
     private BootSource bootSource;
     private MachineConfig machine = new MachineConfig(1, VmConfig.DEFAULT_MEMORY >> 20, false, false, null, null);
     private final Map<String, Drive> drives = new LinkedHashMap<>();
@@ -179,20 +221,39 @@ public final class ApiVm {
             config = toVmConfig();
             starting = true;
         }
-        var request = new StartRequest(config, new CompletableFuture<>());
+        var request = new StartRequest(config);
         try {
-            starts.put(request);
-            request.started().get();
-        } catch (ExecutionException e) {
-            throw new ApiException(400, "the instance did not start: " + e.getCause().getMessage());
+            synchronized (startHandoff) {
+                pendingStart = request;
+                startHandoff.notifyAll();
+            }
+            Exception failure = request.await();
+            if (failure != null) {
+                throw new ApiException(400, "the instance did not start: " + failure.getMessage());
+            }
         } finally {
+            synchronized (startHandoff) {
+                if (pendingStart == request) { // not taken (interrupted): it must not boot later
+                    pendingStart = null;
+                }
+            }
             starting = false;
         }
     }
 
-    /** Blocks until InstanceStart arrives; the caller boots the VM and completes {@code started()}. */
+    /**
+     * Blocks until InstanceStart arrives; the caller boots the VM and reports through
+     * {@link StartRequest#started()} or {@link StartRequest#failed}.
+     */
     public StartRequest awaitStart() throws InterruptedException {
-        return starts.take();
+        synchronized (startHandoff) {
+            while (pendingStart == null) {
+                startHandoff.wait();
+            }
+            StartRequest request = pendingStart;
+            pendingStart = null;
+            return request;
+        }
     }
 
     /** The configuration collected so far as a {@link VmConfig}, or a 400 saying what is missing or wrong. */

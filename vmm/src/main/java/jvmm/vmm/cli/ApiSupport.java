@@ -64,10 +64,10 @@ final class ApiSupport {
                     try {
                         return sessions.apply(start.config()).kvmAhead(ahead).onCreated(vmm -> {
                             api.attach(new VmmControl(vmm), start.config());
-                            start.started().complete(null);
+                            start.started();
                         }).run();
                     } catch (ConfigException | HostException e) {
-                        if (!start.started().completeExceptionally(e)) {
+                        if (!start.failed(e)) {
                             throw e; // the VM had started: this is how it ended
                         }
                         LOG.warn("InstanceStart failed: {}", e.getMessage());

@@ -165,7 +165,7 @@ class ApiRouterTest {
             try {
                 ApiVm.StartRequest start = vm.awaitStart();
                 vm.attach(running, start.config());
-                start.started().complete(null);
+                start.started();
                 return start.config();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
@@ -205,7 +205,7 @@ class ApiRouterTest {
         call("PUT", "/boot-source", "{\"kernel_image_path\": \"%s\"}".formatted(kernel));
         var booter = CompletableFuture.runAsync(() -> {
             try {
-                vm.awaitStart().started().completeExceptionally(new IllegalArgumentException("not a kernel"));
+                vm.awaitStart().failed(new IllegalArgumentException("not a kernel"));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }

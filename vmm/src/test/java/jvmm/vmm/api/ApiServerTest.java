@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import jvmm.kvm.sys.UnixSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,8 @@ class ApiServerTest {
 
     /**
      * In a JVM of its own, since this one may have JMX loaded already: serving a request does
-     * not start the platform MBean server (Jetty did, until it was told the one int it asked it).
+     * not start the platform MBean server (Jetty did, until it was told the one int it asked it),
+     * nor load NIO's socket classes.
      */
     @Test
     void servingDoesNotStartJmx() throws Exception {
@@ -74,6 +76,8 @@ class ApiServerTest {
         String loaded = Files.readString(classLog);
         assertThat(loaded).contains("jvmm.vmm.api.ApiServer ");
         assertThat(loaded).doesNotContain("javax.management.MBeanServer ", "java.lang.management.ManagementFactory ");
+        // Nor NIO's socket channels, which bring SecureRandom and the security providers along.
+        assertThat(loaded).doesNotContain("sun.nio.ch.ServerSocketChannelImpl ", "java.security.SecureRandom ");
     }
 
     /** Raw bytes to the server on {@code sock}, and everything it answers until it closes the connection. */
@@ -183,10 +187,13 @@ class ApiServerTest {
     static final class ServeOnce {
         public static void main(String[] args) throws Exception {
             Path sock = Path.of(args[0]);
-            try (ApiServer server = ApiServer.start(sock, new ApiRouter(new ApiVm("child"), "dev"))) {
-                int status = new UnixHttpClient(sock).send("GET", "/", null).status();
-                if (status != 200) {
-                    throw new AssertionError("GET / answered " + status);
+            // The client is a raw socket too: NIO's client channel would load what is checked for.
+            try (ApiServer server = ApiServer.start(sock, new ApiRouter(new ApiVm("child"), "dev"));
+                 UnixSocket client = UnixSocket.connect(sock.toString())) {
+                client.outputStream().write("GET / HTTP/1.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(client.inputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                if (!answer.startsWith("HTTP/1.1 200 ")) {
+                    throw new AssertionError("GET / answered " + answer);
                 }
             }
         }
