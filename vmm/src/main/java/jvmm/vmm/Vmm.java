@@ -457,10 +457,7 @@ public final class Vmm implements AutoCloseable {
         if (nanos < 0) {
             return "n/a";
         }
-        // Tenths by hand: String.format would load java.util.Formatter and the locale providers
-        // (~60 classes) into every run, and so into the AOT cache, for this one line.
-        long tenths = Math.max(0, Math.round((nanos - startNanos) / 1e5));
-        return tenths / 10 + "." + tenths % 10 + " ms";
+        return BootTimer.millis(nanos - startNanos) + " ms";
     }
 
     /** Nanoseconds from VMM start to guest userspace (the boot-timer port), or -1. */
