@@ -164,7 +164,6 @@ public final class UnixSocket implements AutoCloseable {
         Reference.reachabilityFence(buffer);
     }
 
-
     /** Ends this side's sending: the peer reads the end of the stream; reading goes on. */
     public void shutdownOutput() throws ErrnoException {
         Native.check(Native.syscall(SyscallNumbers.SHUTDOWN, fd.get(), SHUT_WR), "shutdown of " + fd.what());
