@@ -12,8 +12,8 @@ final class HostInfo {
 
     /** MemTotal from /proc/meminfo in bytes, or -1 when it can't be read. */
     static long totalMemoryBytes() {
-        // java.io and String methods only: Files.readAllLines brings ~45 NIO channel and decoder
-        // classes that nothing else of a plain run needs, and every start would load them.
+        // java.io and String methods only: Files.readAllLines brings NIO's stream adapters and a
+        // charset decoder, which nothing else of a plain run needs and every start would load.
         String meminfo;
         try (FileInputStream in = new FileInputStream("/proc/meminfo")) {
             meminfo = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
