@@ -3,12 +3,11 @@ package jvmm.tools.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import jvmm.tools.bench.ToolScripts.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,29 +17,8 @@ class BenchCompareTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Path checkout() {
-        Path d = Path.of("").toAbsolutePath();
-        while (d != null && !Files.isExecutable(d.resolve("tools/bench"))) {
-            d = d.getParent();
-        }
-        if (d == null) {
-            throw new IllegalStateException("tools/bench not found above " + Path.of("").toAbsolutePath());
-        }
-        return d;
-    }
-
     private static Run bench(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(checkout().resolve("tools/bench").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return ToolScripts.run("bench", Map.of(), 60, args);
     }
 
     /** A figures file as tools/bench writes it: settings, then rows of medians as strings. */
