@@ -138,6 +138,7 @@ public final class NetDeviceCpuTime {
         private final NetDevice net;
         private final DeviceHarness harness;
         private final Arena arena = Arena.ofConfined();
+        private DatagramChannel sender;
 
         Bench(String tap) throws ErrnoException {
             backend = TapBackend.open(tap);
@@ -227,7 +228,7 @@ public final class NetDeviceCpuTime {
                 rx.add(List.of(), List.of(DeviceHarness.segment(RX_DATA + (long) i * RX_BUFFER, RX_BUFFER)), i);
             }
             rx.kick();
-            DatagramChannel sender = DatagramChannel.open();
+            sender = DatagramChannel.open();
             var target = new InetSocketAddress(guestIp, 9);
             ByteBuffer datagram = ByteBuffer.allocateDirect(UDP_PAYLOAD);
             var bareBuffer = new Iovecs(1);
@@ -300,7 +301,10 @@ public final class NetDeviceCpuTime {
         }
 
         @Override
-        public void close() {
+        public void close() throws IOException {
+            if (sender != null) {
+                sender.close();
+            }
             harness.close();
             net.close();
             arena.close();
