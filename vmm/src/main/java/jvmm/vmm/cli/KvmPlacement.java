@@ -79,9 +79,9 @@ final class KvmPlacement {
         System.err.flush();
         // Without a config yet (configured through the API inside), the guest gets what is left.
         long memory = config == null ? SANDBOX_MIN_MEMORY : Math.max(SANDBOX_MIN_MEMORY, config.memoryBytes() + SANDBOX_OVERHEAD);
+        // The sandbox's own vCPU count is its default (1; JVMM_SANDBOX_CPUS): the guest's vCPUs
+        // run on it all the same, and a second one makes the emulated machine fail now and then.
         List<String> cmd = new ArrayList<>(List.of(tool("kvm-sandbox").toString(), "run",
-                "--cpus", Integer.toString(Math.max(2, Math.min(config == null ? 2 : config.cpus(),
-                        Runtime.getRuntime().availableProcessors()))),
                 "--memory", (memory >> 20) + "M", "--", tool("vmm").toString()));
         cmd.addAll(vmmArgs);
         try {
