@@ -18,9 +18,15 @@ jvmm_bench_in_sandbox_if_needed() { # NAME SCRIPT ARGS...
     local name=$1; shift
     if [ -z "${JVMM_IN_SANDBOX:-}${JVMM_BENCH_FLOOR_HERE:-}" ] && [ "$("$JVMM_ROOT/tools/kvm-where" 2>/dev/null)" = sandbox ]; then
         echo "$name: the host's KVM can't run guests; running the benchmark inside the KVM sandbox" >&2
-        # 2 vCPUs, as every table in docs/performance.md was measured (the sandbox's default is 1).
-        exec "$JVMM_ROOT/tools/kvm-sandbox" run --cpus "${JVMM_SANDBOX_CPUS:-2}" -- "$@"
+        jvmm_bench_sandbox "$@"
+        exit
     fi
+}
+
+# Runs CMD... inside one KVM sandbox with 2 vCPUs, as every table in docs/performance.md was
+# measured (the sandbox's own default is 1); JVMM_SANDBOX_CPUS still chooses.
+jvmm_bench_sandbox() { # CMD...
+    "$JVMM_ROOT/tools/kvm-sandbox" run --cpus "${JVMM_SANDBOX_CPUS:-2}" -- "$@"
 }
 
 # Where the figures come from, for the table's title.
