@@ -17,6 +17,8 @@ public final class KvmCap {
     public static final int KVM_CAP_IOEVENTFD = 36;
     public static final int KVM_CAP_SET_IDENTITY_MAP_ADDR = 37;
     public static final int KVM_CAP_MAX_VCPUS = 66;
+    /** The in-kernel local APIC emulates TSC-deadline mode (the VMM sets CPUID.1:ECX[24] itself). */
+    public static final int KVM_CAP_TSC_DEADLINE_TIMER = 72;
     /** Memory slots may be read-only (KVM_MEM_READONLY): guest writes to them exit as MMIO. */
     public static final int KVM_CAP_READONLY_MEM = 81;
     public static final int KVM_CAP_IOEVENTFD_ANY_LENGTH = 122;

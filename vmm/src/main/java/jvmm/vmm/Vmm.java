@@ -401,6 +401,8 @@ public final class Vmm implements AutoCloseable {
      */
     private void createVcpus(Kvm kvm, VmFd vm, int count, Optional<LoadedKernel> kernel) throws ErrnoException {
         Cpuid supported = kvm.supportedCpuid();
+        // The irqchip is always KVM's (KvmVm creates it before any vCPU).
+        boolean tscDeadline = kvm.checkExtension(KvmCap.KVM_CAP_TSC_DEADLINE_TIMER) > 0;
         for (int id = 0; id < count; id++) {
             VcpuFd fd = vm.createVcpu(id);
             owned.add(fd);
@@ -408,7 +410,7 @@ public final class Vmm implements AutoCloseable {
                 // The serial port's transmit register: console output without an exit per byte.
                 coalesced = CoalescedWrites.setUp(kvm, vm, fd, pio, mmio, eventLoop, owned, Layout.COM1_PORT, 1);
             }
-            fd.setCpuid2(CpuidSetup.forVcpu(supported, id, count));
+            fd.setCpuid2(CpuidSetup.forVcpu(supported, id, count, tscDeadline));
             fd.setMsrs(BootCpuState.bootMsrs());
             fd.setFpu(BootCpuState.bootFpu());
             LapicState lapic = fd.getLapic();

@@ -5,8 +5,13 @@ import jvmm.kvm.CpuidEntry;
 
 /**
  * Turns KVM_GET_SUPPORTED_CPUID into what one vCPU of an N-vCPU VM reports: its APIC id, a
- * topology of N cores in one package with one thread each, and the hypervisor bit. Everything else
- * stays as KVM supports it.
+ * topology of N cores in one package with one thread each, the hypervisor bit, and the local
+ * APIC's TSC-deadline timer mode where KVM emulates it. Everything else stays as KVM supports it.
+ *
+ * <p>KVM emulates the TSC-deadline timer in its in-kernel local APIC (KVM_CAP_TSC_DEADLINE_TIMER)
+ * but, before Linux 6.14, leaves CPUID.1:ECX[24] clear in KVM_GET_SUPPORTED_CPUID: the VMM has to
+ * set it (api.rst), as QEMU and Firecracker do. Without it a Linux guest arms its timer through the
+ * one-shot count register instead, a second MSR write each time it reprograms the next tick.
  */
 public final class CpuidSetup {
 
@@ -17,6 +22,7 @@ public final class CpuidSetup {
     private static final int LEAF_AMD_SIZES = 0x8000_0008;
     private static final int LEAF_AMD_TOPOLOGY = 0x8000_001e;
 
+    private static final int ECX_TSC_DEADLINE = 1 << 24;
     private static final int ECX_HYPERVISOR = 1 << 31;
     private static final int EDX_HTT = 1 << 28;
     private static final int LEVEL_SMT = 1;
@@ -25,8 +31,11 @@ public final class CpuidSetup {
     private CpuidSetup() {
     }
 
-    /** A copy of {@code supported} adjusted for vCPU {@code id} of {@code count}. */
-    public static Cpuid forVcpu(Cpuid supported, int id, int count) {
+    /**
+     * A copy of {@code supported} adjusted for vCPU {@code id} of {@code count}; {@code tscDeadline}:
+     * KVM has KVM_CAP_TSC_DEADLINE_TIMER and the VM its in-kernel irqchip.
+     */
+    public static Cpuid forVcpu(Cpuid supported, int id, int count, boolean tscDeadline) {
         Cpuid cpuid = supported.copy();
         int coreBits = bitsFor(count);
         for (CpuidEntry e : cpuid.entries()) {
@@ -34,7 +43,7 @@ public final class CpuidSetup {
                 case LEAF_FEATURES -> {
                     // ebx[31:24] initial APIC id, ebx[23:16] addressable logical processors.
                     e.ebx((e.ebx() & 0xffff) | (id << 24) | (Math.min(count, 255) << 16));
-                    e.ecx(e.ecx() | ECX_HYPERVISOR);
+                    e.ecx(e.ecx() | ECX_HYPERVISOR | (tscDeadline ? ECX_TSC_DEADLINE : 0));
                     e.edx(count > 1 ? e.edx() | EDX_HTT : e.edx() & ~EDX_HTT);
                 }
                 case LEAF_CACHE -> {
