@@ -10,8 +10,8 @@ import jvmm.kvm.CpuidEntry;
  *
  * <p>KVM emulates the TSC-deadline timer in its in-kernel local APIC (KVM_CAP_TSC_DEADLINE_TIMER)
  * but, before Linux 6.14, leaves CPUID.1:ECX[24] clear in KVM_GET_SUPPORTED_CPUID: the VMM has to
- * set it (api.rst), as QEMU and Firecracker do. Without it a Linux guest arms its timer through the
- * one-shot count register instead, a second MSR write each time it reprograms the next tick.
+ * set it (api.rst), as QEMU and Firecracker do. Without it a Linux guest runs the APIC timer in
+ * one-shot mode, counting at a bus rate it first measures against another clock while booting.
  */
 public final class CpuidSetup {
 
